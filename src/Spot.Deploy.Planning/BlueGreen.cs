@@ -1,0 +1,416 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+
+namespace Spot.Deploy.Planning;
+
+/// <summary>
+/// Blue/Green group names: production <c>A</c>, stage <c>A__STAGE</c> (ours), or the reference
+/// system's <c>A</c> / <c>A__STAGE__Harness</c> so its groups are adopted as they are.
+/// </summary>
+public sealed record BlueGreenNaming
+{
+    /// <summary>Our stage suffix: <c>__STAGE</c>.</summary>
+    public const string StageSuffix = "__STAGE";
+
+    /// <summary>The reference system's stage suffix: <c>__STAGE__Harness</c>.</summary>
+    public const string ReferenceStageSuffix = "__STAGE__Harness";
+
+    /// <summary>Creates a naming; <paramref name="recognizedStageNames"/> always includes <paramref name="stageName"/>.</summary>
+    /// <param name="productionName">The production group's name.</param>
+    /// <param name="stageName">The name a new stage group is created with.</param>
+    /// <param name="recognizedStageNames">Other names under which an existing stage group is found (and deleted by stage setup).</param>
+    public BlueGreenNaming(string productionName, string stageName, IEnumerable<string>? recognizedStageNames = null)
+    {
+        ProductionName = productionName;
+        StageName = stageName;
+        var names = new List<string> { stageName };
+        foreach (var name in recognizedStageNames ?? [])
+        {
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                names.Add(name);
+            }
+        }
+
+        RecognizedStageNames = names.AsReadOnly();
+    }
+
+    /// <summary>The production group's name (<c>A</c>).</summary>
+    public string ProductionName { get; }
+
+    /// <summary>The name a new stage group gets (<c>A__STAGE</c>).</summary>
+    public string StageName { get; }
+
+    /// <summary>Every name that identifies an existing stage group, <see cref="StageName"/> first.</summary>
+    public IReadOnlyList<string> RecognizedStageNames { get; }
+
+    /// <summary>Ours: production <c>A</c>, stage <c>A__STAGE</c>.</summary>
+    public static BlueGreenNaming Default(string appName)
+    {
+        AppName.Validate(appName);
+        return new BlueGreenNaming(appName, appName + StageSuffix);
+    }
+
+    /// <summary>
+    /// For groups deployed by the reference system: production <c>A</c>, stage <c>A__STAGE__Harness</c>;
+    /// a stage group named <c>A__STAGE</c> is recognised too.
+    /// </summary>
+    public static BlueGreenNaming Reference(string appName)
+    {
+        AppName.Validate(appName);
+        return new BlueGreenNaming(appName, appName + ReferenceStageSuffix, [appName + StageSuffix]);
+    }
+
+    internal void Validate()
+    {
+        AppName.Validate(ProductionName);
+        foreach (var name in RecognizedStageNames)
+        {
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                throw new DeploymentValidationException("Naming.StageName", "Stage names must not be empty.");
+            }
+
+            if (string.Equals(name, ProductionName, StringComparison.Ordinal))
+            {
+                throw new DeploymentValidationException("Naming.StageName",
+                    $"The stage name {name} collides with the production name; they must differ.");
+            }
+        }
+    }
+}
+
+/// <summary>A listener and optionally one of its rules; no rule means the listener's default rule.</summary>
+/// <param name="ListenerArn">The listener's ARN.</param>
+/// <param name="RuleArn">A rule's ARN, or null for the default rule (changed with ModifyListener).</param>
+public sealed record ListenerRoute(string ListenerArn, string? RuleArn = null)
+{
+    /// <summary>True when the route is the listener's default rule.</summary>
+    public bool IsDefaultRule => RuleArn is null;
+}
+
+/// <summary>One ALB of a Blue/Green deployment: its production and stage routes.</summary>
+/// <param name="Production">The route that serves production traffic.</param>
+/// <param name="Stage">The route that serves the stage (test) traffic.</param>
+public sealed record BlueGreenLoadBalancer(ListenerRoute Production, ListenerRoute Stage);
+
+/// <summary>Forward weights of a traffic-shift step (ALB weights, 0–999).</summary>
+/// <param name="Percent">The share of traffic sent to the new group, 1–100.</param>
+/// <param name="NewWeight">The weight of the new (stage) target group.</param>
+/// <param name="OldWeight">The weight of the old (production) target group.</param>
+public sealed record TrafficWeights(int Percent, int NewWeight, int OldWeight)
+{
+    /// <summary>The largest weight an ALB forward action accepts.</summary>
+    public const int MaxWeight = 999;
+
+    /// <summary>Weights that send <paramref name="percent"/> % of traffic to the new target group.</summary>
+    public static TrafficWeights ForPercent(int percent)
+    {
+        if (percent is < 0 or > 100)
+        {
+            throw new DeploymentValidationException("TrafficShift",
+                string.Create(CultureInfo.InvariantCulture, $"A traffic percentage must be between 0 and 100 (was {percent})."));
+        }
+
+        return new TrafficWeights(percent, percent, 100 - percent);
+    }
+}
+
+/// <summary>What a Blue/Green deployment starts from.</summary>
+public sealed record BlueGreenRequest
+{
+    /// <summary>Creates a request with our default naming, a hard swap and no downsize.</summary>
+    /// <param name="appName">The app name <c>A</c>.</param>
+    /// <param name="groups">Every group of the account.</param>
+    /// <param name="capacity">How to choose the stage group's capacity (same as running = the production group's).</param>
+    /// <param name="loadBalancers">At least one ALB with its production and stage routes.</param>
+    public BlueGreenRequest(string appName, IEnumerable<ExistingGroup> groups, CapacityRequest capacity, IEnumerable<BlueGreenLoadBalancer> loadBalancers)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        ArgumentNullException.ThrowIfNull(loadBalancers);
+        AppName = appName;
+        Groups = groups as IReadOnlyList<ExistingGroup> ?? [.. groups];
+        Capacity = capacity;
+        LoadBalancers = loadBalancers as IReadOnlyList<BlueGreenLoadBalancer> ?? [.. loadBalancers];
+    }
+
+    /// <summary>The app name.</summary>
+    public string AppName { get; }
+
+    /// <summary>Every group of the account.</summary>
+    public IReadOnlyList<ExistingGroup> Groups { get; }
+
+    /// <summary>How to choose the stage group's capacity.</summary>
+    public CapacityRequest Capacity { get; }
+
+    /// <summary>The ALBs and their routes.</summary>
+    public IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers { get; }
+
+    /// <summary>The group names; null means <see cref="BlueGreenNaming.Default(string)"/>.</summary>
+    public BlueGreenNaming? Naming { get; init; }
+
+    /// <summary>After the swap, scale the old production group to 0 (and wait).</summary>
+    public bool DownsizeOldGroup { get; init; }
+
+    /// <summary>
+    /// Traffic-shift percentages to the new group, strictly increasing and ending at 100 (e.g. 10, 25,
+    /// 50, 100); the last step is the swap. Null or empty means a hard swap.
+    /// </summary>
+    public IReadOnlyList<int>? TrafficShiftPercents { get; init; }
+
+    /// <summary>A common shift: 10 → 25 → 50 → 100 %.</summary>
+    public static IReadOnlyList<int> DefaultTrafficShift { get; } = [10, 25, 50, 100];
+}
+
+/// <summary>A Blue/Green deployment: stage setup, traffic shift or swap, renames and the optional downsize.</summary>
+public sealed record BlueGreenPlan
+{
+    internal BlueGreenPlan(BlueGreenNaming naming, Capacity plannedCapacity, CapacitySource capacitySource, RecordedGroup? production,
+        IReadOnlyList<ExistingGroup> stageGroupsToDelete, IReadOnlyList<BlueGreenLoadBalancer> loadBalancers,
+        IReadOnlyList<TrafficWeights> trafficSteps, bool downsizeOldGroup, IReadOnlyList<PlanStep> steps)
+    {
+        Naming = naming;
+        PlannedCapacity = plannedCapacity;
+        CapacitySource = capacitySource;
+        Production = production;
+        StageGroupsToDelete = stageGroupsToDelete;
+        LoadBalancers = loadBalancers;
+        TrafficSteps = trafficSteps;
+        DownsizeOldGroup = downsizeOldGroup;
+        Steps = steps;
+    }
+
+    /// <summary>The names used.</summary>
+    public BlueGreenNaming Naming { get; }
+
+    /// <summary>The stage group's capacity.</summary>
+    public Capacity PlannedCapacity { get; }
+
+    /// <summary>Where <see cref="PlannedCapacity"/> came from.</summary>
+    public CapacitySource CapacitySource { get; }
+
+    /// <summary>The production group and its capacity before the deployment (journaled), or null when none exists.</summary>
+    public RecordedGroup? Production { get; }
+
+    /// <summary>Existing stage groups, deleted by stage setup.</summary>
+    public IReadOnlyList<ExistingGroup> StageGroupsToDelete { get; }
+
+    /// <summary>The ALBs and their routes.</summary>
+    public IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers { get; }
+
+    /// <summary>Weighted steps before the swap; empty for a hard swap.</summary>
+    public IReadOnlyList<TrafficWeights> TrafficSteps { get; }
+
+    /// <summary>Whether the old production group is scaled to 0 after the swap.</summary>
+    public bool DownsizeOldGroup { get; }
+
+    /// <summary>Every step in execution order.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>The rollback input once the stage group exists with <paramref name="newGroupId"/> (null: not created).</summary>
+    public BlueGreenRollbackRequest ToRollbackRequest(string? newGroupId) => new(Naming, newGroupId, Production, LoadBalancers);
+}
+
+/// <summary>What a Blue/Green rollback is planned from.</summary>
+/// <param name="Naming">The names used by the deployment.</param>
+/// <param name="NewGroupId">The group the deployment created, or null when it never existed.</param>
+/// <param name="OldProduction">The old production group with its capacity before the deployment, or null.</param>
+/// <param name="LoadBalancers">The routes the deployment may have changed.</param>
+public sealed record BlueGreenRollbackRequest(BlueGreenNaming Naming, string? NewGroupId, RecordedGroup? OldProduction, IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers);
+
+/// <summary>Plans Blue/Green deployments and their rollbacks. Pure: same input, same plan.</summary>
+public static class BlueGreenPlanner
+{
+    /// <summary>
+    /// Plans a Blue/Green deployment: delete existing stage groups; create the stage group at 0 with the
+    /// stage target groups; scale it to the planned capacity (wait); shift traffic by weights when asked;
+    /// swap routes; rename old production → stage name and new → production name; optionally downsize
+    /// the old group to 0 (wait).
+    /// </summary>
+    /// <exception cref="DeploymentValidationException">The request is invalid (the field is named).</exception>
+    public static BlueGreenPlan Plan(BlueGreenRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        AppName.Validate(request.AppName);
+        var naming = request.Naming ?? BlueGreenNaming.Default(request.AppName);
+        naming.Validate();
+        if (request.Capacity is null)
+        {
+            throw new DeploymentValidationException("Capacity", "A capacity request is required.");
+        }
+
+        ValidateLoadBalancers(request.LoadBalancers);
+        var trafficSteps = TrafficSteps(request.TrafficShiftPercents);
+
+        ExistingGroup? production = null;
+        var stageGroups = new List<ExistingGroup>();
+        var groups = request.Groups ?? throw new DeploymentValidationException("Groups", "The list of existing groups is required (it may be empty).");
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var group = groups[i] ?? throw new DeploymentValidationException(
+                string.Create(CultureInfo.InvariantCulture, $"Groups[{i}]"), "A group must not be null.");
+            if (string.Equals(group.Name, naming.ProductionName, StringComparison.Ordinal))
+            {
+                if (production is not null)
+                {
+                    throw new DeploymentValidationException("Groups",
+                        $"Two groups are named {naming.ProductionName} ({production.Id} and {group.Id}); the planner will not guess which one is production.");
+                }
+
+                production = group;
+            }
+            else if (naming.RecognizedStageNames.Contains(group.Name, StringComparer.Ordinal))
+            {
+                stageGroups.Add(group);
+            }
+        }
+
+        RecordedGroup? recordedProduction = production?.Capacity is { } productionCapacity
+            ? new RecordedGroup(production.Id, production.Name, productionCapacity)
+            : production is null ? null : new RecordedGroup(production.Id, production.Name, Capacity.Zero);
+        var (planned, source) = request.Capacity.Resolve(production is { IsRunning: true } ? production.Capacity : null);
+
+        var steps = new List<PlanStep>();
+        foreach (var stage in stageGroups)
+        {
+            steps.Add(new DeleteGroupStep(GroupRef.Create(stage, GroupRole.OldStage)));
+        }
+
+        var newGroup = new GroupRef(naming.StageName, null, GroupRole.New);
+        steps.Add(new CreateGroupStep(naming.StageName, planned.ToZero(), UseStageTargetGroups: true));
+        steps.Add(new ScaleGroupStep(newGroup, planned.ToZero(), planned, WaitForSteadyState: true));
+        for (var i = 0; i < trafficSteps.Count; i++)
+        {
+            steps.Add(new ShiftTrafficStep(request.LoadBalancers, trafficSteps[i]));
+        }
+
+        steps.Add(new SwapRoutesStep(request.LoadBalancers));
+        if (recordedProduction is not null)
+        {
+            steps.Add(new RenameGroupStep(new GroupRef(recordedProduction.Name, recordedProduction.Id, GroupRole.Production), naming.StageName));
+        }
+
+        steps.Add(new RenameGroupStep(newGroup, naming.ProductionName));
+        if (request.DownsizeOldGroup && recordedProduction is not null)
+        {
+            steps.Add(new ScaleGroupStep(new GroupRef(naming.StageName, recordedProduction.Id, GroupRole.Production),
+                recordedProduction.Capacity, recordedProduction.Capacity.ToZero(), WaitForSteadyState: true));
+        }
+
+        return new BlueGreenPlan(naming, planned, source, recordedProduction, stageGroups.AsReadOnly(), request.LoadBalancers,
+            trafficSteps, request.DownsizeOldGroup, steps.AsReadOnly());
+    }
+
+    /// <summary>
+    /// Plans a Blue/Green rollback: the old group back to its capacity (wait), the routes the deployment
+    /// changed put back, the old group renamed to the production name, the new group to 0 (wait) and
+    /// deleted. With no new group, nothing changed.
+    /// </summary>
+    public static RollbackPlan PlanRollback(BlueGreenRollbackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Naming);
+        var steps = new List<PlanStep>();
+        if (request.NewGroupId is null)
+        {
+            // Deleting an old stage group is the only step before the create, and it is not undone:
+            // a stage group holds no production traffic.
+            return new RollbackPlan(steps.AsReadOnly());
+        }
+
+        if (request.OldProduction is { } old)
+        {
+            var oldGroup = new GroupRef(old.Name, old.Id, GroupRole.Production);
+            steps.Add(new ScaleGroupStep(oldGroup, null, old.Capacity, WaitForSteadyState: true));
+            steps.Add(new RestoreRoutesStep(request.LoadBalancers ?? []));
+            steps.Add(new RenameGroupStep(oldGroup, request.Naming.ProductionName));
+        }
+        else
+        {
+            steps.Add(new RestoreRoutesStep(request.LoadBalancers ?? []));
+        }
+
+        var newGroup = new GroupRef(request.Naming.StageName, request.NewGroupId, GroupRole.New);
+        steps.Add(new ScaleGroupStep(newGroup, null, Capacity.Zero, WaitForSteadyState: true));
+        steps.Add(new DeleteGroupStep(newGroup));
+        return new RollbackPlan(steps.AsReadOnly());
+    }
+
+    private static void ValidateLoadBalancers(IReadOnlyList<BlueGreenLoadBalancer> loadBalancers)
+    {
+        if (loadBalancers is null || loadBalancers.Count == 0)
+        {
+            throw new DeploymentValidationException("LoadBalancers", "Blue/Green needs at least one load balancer with a production and a stage route.");
+        }
+
+        for (var i = 0; i < loadBalancers.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"LoadBalancers[{i}]");
+            var lb = loadBalancers[i] ?? throw new DeploymentValidationException(field, "A load balancer must not be null.");
+            ValidateRoute(field + ".Production", lb.Production);
+            ValidateRoute(field + ".Stage", lb.Stage);
+            if (lb.Production == lb.Stage)
+            {
+                throw new DeploymentValidationException(field + ".Stage", "The stage route is the production route; they must differ.");
+            }
+        }
+    }
+
+    private static void ValidateRoute(string field, ListenerRoute? route)
+    {
+        if (route is null)
+        {
+            throw new DeploymentValidationException(field, "A route is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(route.ListenerArn))
+        {
+            throw new DeploymentValidationException(field + ".ListenerArn", "A listener ARN is required.");
+        }
+
+        if (route.RuleArn is not null && string.IsNullOrWhiteSpace(route.RuleArn))
+        {
+            throw new DeploymentValidationException(field + ".RuleArn", "A rule ARN must not be blank; leave it out for the default rule.");
+        }
+    }
+
+    private static ReadOnlyCollection<TrafficWeights> TrafficSteps(IReadOnlyList<int>? percents)
+    {
+        if (percents is null || percents.Count == 0)
+        {
+            return ReadOnlyCollection<TrafficWeights>.Empty;
+        }
+
+        var steps = new List<TrafficWeights>(percents.Count - 1);
+        for (var i = 0; i < percents.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"TrafficShiftPercents[{i}]");
+            var percent = percents[i];
+            if (percent is < 1 or > 100)
+            {
+                throw new DeploymentValidationException(field,
+                    string.Create(CultureInfo.InvariantCulture, $"A traffic percentage must be between 1 and 100 (was {percent})."));
+            }
+
+            if (i > 0 && percent <= percents[i - 1])
+            {
+                throw new DeploymentValidationException(field,
+                    string.Create(CultureInfo.InvariantCulture, $"Traffic percentages must increase ({percents[i - 1]} then {percent})."));
+            }
+
+            if (i < percents.Count - 1)
+            {
+                steps.Add(TrafficWeights.ForPercent(percent));
+            }
+        }
+
+        if (percents[^1] != 100)
+        {
+            throw new DeploymentValidationException(
+                string.Create(CultureInfo.InvariantCulture, $"TrafficShiftPercents[{percents.Count - 1}]"),
+                "The last traffic step must be 100: it is the swap.");
+        }
+
+        return steps.AsReadOnly();
+    }
+}

@@ -1,0 +1,349 @@
+using System.Globalization;
+
+namespace Spot.Deploy.Planning;
+
+/// <summary>Whether a step size is a percentage or an absolute count.</summary>
+public enum StepUnit
+{
+    /// <summary>A percentage of the planned (or pre-setup) target.</summary>
+    Percent,
+
+    /// <summary>An absolute number of instances (or weight units).</summary>
+    Count,
+}
+
+/// <summary>How far a phase grows the new group: Percent 1–100 of the planned target, or Count ≥ 1.</summary>
+public sealed record PhaseStep
+{
+    private PhaseStep(StepUnit unit, int value)
+    {
+        Unit = unit;
+        Value = value;
+    }
+
+    /// <summary>Percent or count.</summary>
+    public StepUnit Unit { get; }
+
+    /// <summary>The percentage (1–100) or the count (≥ 1).</summary>
+    public int Value { get; }
+
+    /// <summary>Grow the new group to <paramref name="percent"/> % of its planned target (at least 1 instance).</summary>
+    /// <exception cref="DeploymentValidationException"><paramref name="percent"/> is outside 1..100.</exception>
+    public static PhaseStep Percent(int percent)
+    {
+        if (percent is < 1 or > 100)
+        {
+            throw new DeploymentValidationException("Step.Percent",
+                string.Create(CultureInfo.InvariantCulture, $"A phase percentage must be between 1 and 100 (was {percent})."));
+        }
+
+        return new PhaseStep(StepUnit.Percent, percent);
+    }
+
+    /// <summary>Grow the new group to <paramref name="count"/> instances (capped at the planned target).</summary>
+    /// <exception cref="DeploymentValidationException"><paramref name="count"/> is below 1.</exception>
+    public static PhaseStep Count(int count)
+    {
+        if (count < 1)
+        {
+            throw new DeploymentValidationException("Step.Count",
+                string.Create(CultureInfo.InvariantCulture, $"A phase count must be at least 1 (was {count})."));
+        }
+
+        return new PhaseStep(StepUnit.Count, count);
+    }
+
+    /// <summary>For example <c>25 %</c> or <c>3 instances</c>.</summary>
+    public override string ToString() =>
+        Unit == StepUnit.Percent
+            ? string.Create(CultureInfo.InvariantCulture, $"{Value} %")
+            : string.Create(CultureInfo.InvariantCulture, $"{Value} instances");
+}
+
+/// <summary>
+/// An explicit downsize of the previous group in a phase: keep Percent 0–100 of its pre-setup target, or
+/// Count ≥ 0 instances (at most the pre-setup target).
+/// </summary>
+public sealed record DownsizeStep
+{
+    private DownsizeStep(StepUnit unit, int value)
+    {
+        Unit = unit;
+        Value = value;
+    }
+
+    /// <summary>Percent or count.</summary>
+    public StepUnit Unit { get; }
+
+    /// <summary>The percentage (0–100) or the count (≥ 0) the previous group keeps.</summary>
+    public int Value { get; }
+
+    /// <summary>The previous group keeps <paramref name="percent"/> % of its pre-setup target.</summary>
+    /// <exception cref="DeploymentValidationException"><paramref name="percent"/> is outside 0..100.</exception>
+    public static DownsizeStep Percent(int percent)
+    {
+        if (percent is < 0 or > 100)
+        {
+            throw new DeploymentValidationException("Downsize.Percent",
+                string.Create(CultureInfo.InvariantCulture, $"A downsize percentage must be between 0 and 100 (was {percent})."));
+        }
+
+        return new DownsizeStep(StepUnit.Percent, percent);
+    }
+
+    /// <summary>The previous group keeps <paramref name="count"/> instances.</summary>
+    /// <exception cref="DeploymentValidationException"><paramref name="count"/> is negative.</exception>
+    public static DownsizeStep Count(int count)
+    {
+        if (count < 0)
+        {
+            throw new DeploymentValidationException("Downsize.Count",
+                string.Create(CultureInfo.InvariantCulture, $"A downsize count must not be negative (was {count})."));
+        }
+
+        return new DownsizeStep(StepUnit.Count, count);
+    }
+
+    /// <summary>For example <c>keep 50 %</c> or <c>keep 2 instances</c>.</summary>
+    public override string ToString() =>
+        Unit == StepUnit.Percent
+            ? string.Create(CultureInfo.InvariantCulture, $"keep {Value} %")
+            : string.Create(CultureInfo.InvariantCulture, $"keep {Value} instances");
+}
+
+/// <summary>One phase of a canary: how far to grow the new group, and optionally how to shrink the previous one.</summary>
+/// <param name="Step">How far the new group grows.</param>
+/// <param name="Downsize">An explicit downsize of the previous group; null for the inverse proportion.</param>
+public sealed record CanaryPhase(PhaseStep Step, DownsizeStep? Downsize = null);
+
+/// <summary>What one phase is planned from.</summary>
+/// <param name="NewGroupName">The new group's name.</param>
+/// <param name="PlannedCapacity">The new group's planned capacity (S is its target).</param>
+/// <param name="Previous">The previous group with its pre-setup capacity (P is its target); null on a first deployment.</param>
+/// <param name="Step">How far the new group grows.</param>
+/// <param name="Downsize">An explicit downsize of the previous group; null for the inverse proportion.</param>
+public sealed record PhaseRequest(string NewGroupName, Capacity PlannedCapacity, RecordedGroup? Previous, PhaseStep Step, DownsizeStep? Downsize = null);
+
+/// <summary>The numbers of one phase and its steps: scale new, wait; then scale previous, wait.</summary>
+public sealed record PhasePlan
+{
+    internal PhasePlan(PhaseStep step, DownsizeStep? downsize, bool isFinal, Capacity newCapacity, Capacity? previousCapacity, IReadOnlyList<PlanStep> steps)
+    {
+        Step = step;
+        Downsize = downsize;
+        IsFinal = isFinal;
+        NewCapacity = newCapacity;
+        PreviousCapacity = previousCapacity;
+        Steps = steps;
+    }
+
+    /// <summary>The phase's step.</summary>
+    public PhaseStep Step { get; }
+
+    /// <summary>The phase's explicit downsize, if any.</summary>
+    public DownsizeStep? Downsize { get; }
+
+    /// <summary>True for the final phase (percent ≥ 100 or count ≥ S): the new group gets its planned capacity, the previous 0/0/0.</summary>
+    public bool IsFinal { get; }
+
+    /// <summary>The new group's capacity after the phase.</summary>
+    public Capacity NewCapacity { get; }
+
+    /// <summary>The previous group's capacity after the phase; null when there is no previous group.</summary>
+    public Capacity? PreviousCapacity { get; }
+
+    /// <summary>The steps: the new group first (capacity never dips below what is healthy), then the previous group.</summary>
+    public IReadOnlyList<PlanStep> Steps { get; }
+}
+
+/// <summary>A whole Basic or Canary deployment: the setup and every phase.</summary>
+/// <param name="Setup">The setup plan.</param>
+/// <param name="Phases">The phases in order; the last one is final.</param>
+public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Phases)
+{
+    /// <summary>Every step of the deployment in order: setup, then each phase.</summary>
+    public IReadOnlyList<PlanStep> AllSteps()
+    {
+        var all = new List<PlanStep>(Setup.Steps);
+        foreach (var phase in Phases)
+        {
+            all.AddRange(phase.Steps);
+        }
+
+        return all.AsReadOnly();
+    }
+}
+
+/// <summary>Plans deploy phases. Pure: same input, same plan.</summary>
+public static class PhasePlanner
+{
+    /// <summary>
+    /// Plans one phase. New target: Percent p → max(1, round(p·S/100)); Count n → min(n, S). Previous
+    /// target: max(0, P − new) unless a downsize says Percent q → round(q·P/100) or Count m (≤ P).
+    /// Rounding is half away from zero. The final phase gives the new group its planned capacity and
+    /// the previous 0/0/0; other phases set min = target = max.
+    /// </summary>
+    /// <remarks>
+    /// A single phase follows the reference formula even for a count above the planned maximum (it is
+    /// simply final); <see cref="PlanPhases(string, Capacity, RecordedGroup?, IReadOnlyList{CanaryPhase})"/>
+    /// validates a deployment's phase list and rejects such a count, which can only be a mistake.
+    /// </remarks>
+    /// <exception cref="DeploymentValidationException">The request is invalid (the field is named).</exception>
+    public static PhasePlan PlanPhase(PhaseRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return PlanPhase(request, "Step", "Downsize");
+    }
+
+    /// <summary>
+    /// Plans and validates a deployment's phases: none may follow the final one, none may shrink the
+    /// new group, no count may exceed the planned maximum, and the last must be final.
+    /// </summary>
+    /// <exception cref="DeploymentValidationException">The phase list is invalid (the field names the phase).</exception>
+    public static IReadOnlyList<PhasePlan> PlanPhases(string newGroupName, Capacity plannedCapacity, RecordedGroup? previous, IReadOnlyList<CanaryPhase> phases)
+    {
+        if (phases is null || phases.Count == 0)
+        {
+            throw new DeploymentValidationException("Phases", "At least one phase is required.");
+        }
+
+        var plans = new List<PhasePlan>(phases.Count);
+        for (var i = 0; i < phases.Count; i++)
+        {
+            var field = string.Create(CultureInfo.InvariantCulture, $"Phases[{i}]");
+            var phase = phases[i] ?? throw new DeploymentValidationException(field, "A phase must not be null.");
+            if (phase.Step is null)
+            {
+                throw new DeploymentValidationException(field + ".Step", "A phase needs a step.");
+            }
+
+            if (i > 0 && plans[i - 1].IsFinal)
+            {
+                throw new DeploymentValidationException(field,
+                    string.Create(CultureInfo.InvariantCulture, $"Phase {i} follows the final phase {i - 1}; remove it."));
+            }
+
+            if (phase.Step.Unit == StepUnit.Count && phase.Step.Value > plannedCapacity.Maximum)
+            {
+                throw new DeploymentValidationException(field + ".Step",
+                    string.Create(CultureInfo.InvariantCulture, $"A count of {phase.Step.Value} is above the planned maximum of {plannedCapacity.Maximum}."));
+            }
+
+            var plan = PlanPhase(new PhaseRequest(newGroupName, plannedCapacity, previous, phase.Step, phase.Downsize), field + ".Step", field + ".Downsize");
+            if (i > 0 && plan.NewCapacity.Target < plans[i - 1].NewCapacity.Target)
+            {
+                throw new DeploymentValidationException(field + ".Step",
+                    string.Create(CultureInfo.InvariantCulture,
+                        $"Phase {i} ({phase.Step}) would shrink the new group from {plans[i - 1].NewCapacity.Target} to {plan.NewCapacity.Target}; phases must not shrink it."));
+            }
+
+            plans.Add(plan);
+        }
+
+        if (!plans[^1].IsFinal)
+        {
+            throw new DeploymentValidationException(
+                string.Create(CultureInfo.InvariantCulture, $"Phases[{phases.Count - 1}].Step"),
+                "The last phase must be final (100 %, or a count of at least the planned target) so the deployment completes.");
+        }
+
+        return plans.AsReadOnly();
+    }
+
+    /// <summary>Plans a Canary deployment: the setup's new group through the given phases.</summary>
+    /// <exception cref="DeploymentValidationException">The phase list is invalid.</exception>
+    public static DeploymentPlan PlanCanary(SetupPlan setup, IReadOnlyList<CanaryPhase> phases)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        return new DeploymentPlan(setup, PlanPhases(setup.NewGroupName, setup.PlannedCapacity, setup.Previous, phases));
+    }
+
+    /// <summary>Plans a Basic deployment: one phase at 100 %.</summary>
+    public static DeploymentPlan PlanBasic(SetupPlan setup) => PlanCanary(setup, [new CanaryPhase(PhaseStep.Percent(100))]);
+
+    /// <summary>
+    /// <c>round(percent · total / 100)</c> with halves rounded away from zero, in exact integer arithmetic
+    /// (the reference rounds like Java's <c>Math.round</c>; .NET's default banker's rounding would differ).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value is negative.</exception>
+    public static int PercentOf(int percent, int total)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(percent);
+        ArgumentOutOfRangeException.ThrowIfNegative(total);
+        return (int)(((2L * percent * total) + 100L) / 200L);
+    }
+
+    private static PhasePlan PlanPhase(PhaseRequest request, string stepField, string downsizeField)
+    {
+        if (string.IsNullOrEmpty(request.NewGroupName))
+        {
+            throw new DeploymentValidationException("NewGroupName", "The new group's name is required.");
+        }
+
+        if (request.Step is null)
+        {
+            throw new DeploymentValidationException(stepField, "A phase needs a step.");
+        }
+
+        var planned = request.PlannedCapacity;
+        if (planned.Target < 1)
+        {
+            throw new DeploymentValidationException("PlannedCapacity.Target", "The planned target must be at least 1.");
+        }
+
+        var step = request.Step;
+        var plannedTarget = planned.Target;
+        var isFinal = step.Unit == StepUnit.Percent ? step.Value >= 100 : step.Value >= plannedTarget;
+        var newTarget = step.Unit == StepUnit.Percent
+            ? Math.Max(1, PercentOf(Math.Min(step.Value, 100), plannedTarget))
+            : Math.Min(step.Value, plannedTarget);
+        var newCapacity = isFinal ? planned : planned.WithExactly(newTarget);
+
+        Capacity? previousCapacity = null;
+        var previous = request.Previous;
+        if (previous is not null)
+        {
+            var preSetup = previous.Capacity;
+            var preSetupTarget = preSetup.Target;
+            if (isFinal)
+            {
+                previousCapacity = preSetup.ToZero();
+            }
+            else
+            {
+                int previousTarget;
+                if (request.Downsize is not { } downsize)
+                {
+                    previousTarget = Math.Max(0, preSetupTarget - newTarget);
+                }
+                else if (downsize.Unit == StepUnit.Percent)
+                {
+                    previousTarget = PercentOf(Math.Min(downsize.Value, 100), preSetupTarget);
+                }
+                else if (downsize.Value > preSetupTarget)
+                {
+                    throw new DeploymentValidationException(downsizeField,
+                        string.Create(CultureInfo.InvariantCulture,
+                            $"The previous group {previous.Name} can keep at most its pre-setup target of {preSetupTarget} (asked {downsize.Value})."));
+                }
+                else
+                {
+                    previousTarget = downsize.Value;
+                }
+
+                previousCapacity = preSetup.WithExactly(previousTarget);
+            }
+        }
+
+        var steps = new List<PlanStep>(2)
+        {
+            new ScaleGroupStep(new GroupRef(request.NewGroupName, null, GroupRole.New), null, newCapacity, WaitForSteadyState: true),
+        };
+        if (previous is not null)
+        {
+            steps.Add(new ScaleGroupStep(new GroupRef(previous.Name, previous.Id, GroupRole.Previous), null, previousCapacity!.Value, WaitForSteadyState: true));
+        }
+
+        return new PhasePlan(step, request.Downsize, isFinal, newCapacity, previousCapacity, steps.AsReadOnly());
+    }
+}

@@ -1,0 +1,150 @@
+using System.Globalization;
+
+namespace Spot.Deploy.Planning;
+
+/// <summary>The kind of a <see cref="PlanStep"/>, for callers that switch on it (PowerShell, logs).</summary>
+public enum PlanStepKind
+{
+    /// <summary><see cref="CreateGroupStep"/>.</summary>
+    CreateGroup,
+
+    /// <summary><see cref="DeleteGroupStep"/>.</summary>
+    DeleteGroup,
+
+    /// <summary><see cref="ScaleGroupStep"/>.</summary>
+    ScaleGroup,
+
+    /// <summary><see cref="RenameGroupStep"/>.</summary>
+    RenameGroup,
+
+    /// <summary><see cref="SwapRoutesStep"/>.</summary>
+    SwapRoutes,
+
+    /// <summary><see cref="ShiftTrafficStep"/>.</summary>
+    ShiftTraffic,
+
+    /// <summary><see cref="RestoreRoutesStep"/>.</summary>
+    RestoreRoutes,
+}
+
+/// <summary>One change a plan makes, in execution order. Plans are intents: nothing here performs I/O.</summary>
+public abstract record PlanStep
+{
+    /// <summary>The kind of step.</summary>
+    public abstract PlanStepKind Kind { get; }
+
+    /// <summary>True when the executor mutates something in the cloud for this step (every step does).</summary>
+    public virtual bool IsMutating => true;
+
+    /// <summary>A one-line description with every number, for dry runs and logs.</summary>
+    public abstract string Describe();
+
+    /// <summary>Same as <see cref="Describe"/>.</summary>
+    public sealed override string ToString() => Describe();
+}
+
+/// <summary>Create a group from the user's document, at a given (normally 0/0/0) capacity.</summary>
+/// <param name="Name">The new group's name.</param>
+/// <param name="Capacity">The capacity to create it with.</param>
+/// <param name="UseStageTargetGroups">Blue/Green: the document's load balancers are replaced by the stage target groups.</param>
+public sealed record CreateGroupStep(string Name, Capacity Capacity, bool UseStageTargetGroups = false) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.CreateGroup;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        UseStageTargetGroups
+            ? $"create group {Name} at {Capacity} with the stage target groups"
+            : $"create group {Name} at {Capacity}";
+}
+
+/// <summary>Delete a group.</summary>
+/// <param name="Group">The group to delete.</param>
+public sealed record DeleteGroupStep(GroupRef Group) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.DeleteGroup;
+
+    /// <inheritdoc />
+    public override string Describe() => $"delete group {Group}";
+}
+
+/// <summary>Set a group's capacity, optionally waiting until it is steady at the new target.</summary>
+/// <param name="Group">The group to scale.</param>
+/// <param name="From">Its capacity before the step when the plan knows it (journaled for rollback).</param>
+/// <param name="To">The capacity to set.</param>
+/// <param name="WaitForSteadyState">Wait until the group has exactly <c>To.Target</c> healthy instances.</param>
+public sealed record ScaleGroupStep(GroupRef Group, Capacity? From, Capacity To, bool WaitForSteadyState) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.ScaleGroup;
+
+    /// <inheritdoc />
+    public override string Describe()
+    {
+        var from = From is { } before ? $" from ({before})" : string.Empty;
+        var wait = WaitForSteadyState ? ", wait for steady state" : string.Empty;
+        return $"scale group {Group}{from} to ({To}){wait}";
+    }
+}
+
+/// <summary>Rename a group (Blue/Green).</summary>
+/// <param name="Group">The group to rename, by its name before the step.</param>
+/// <param name="NewName">Its name after the step.</param>
+public sealed record RenameGroupStep(GroupRef Group, string NewName) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.RenameGroup;
+
+    /// <inheritdoc />
+    public override string Describe() => $"rename group {Group} to {NewName}";
+}
+
+/// <summary>
+/// Blue/Green swap on every load balancer: the production route forwards to the target group the stage
+/// route forwards to, and the stage route to the production one. The executor reads both target groups
+/// from ELBv2 when it runs the step, never from an earlier read.
+/// </summary>
+/// <param name="LoadBalancers">The routes to swap, one pair per load balancer.</param>
+public sealed record SwapRoutesStep(IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.SwapRoutes;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"swap production and stage routes on {LoadBalancers.Count} load balancer(s)");
+}
+
+/// <summary>
+/// Blue/Green traffic shift: every production route forwards to both target groups with the given
+/// weights (ALB forward weights, 0–999).
+/// </summary>
+/// <param name="LoadBalancers">The routes whose production forward is weighted.</param>
+/// <param name="Weights">The weights of this step.</param>
+public sealed record ShiftTrafficStep(IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers, TrafficWeights Weights) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.ShiftTraffic;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"shift traffic on {LoadBalancers.Count} load balancer(s): new {Weights.NewWeight}, old {Weights.OldWeight} ({Weights.Percent} % to the new group)");
+}
+
+/// <summary>
+/// Blue/Green rollback: put back every route the deployment changed, exactly as journaled, and leave
+/// routes it did not change alone.
+/// </summary>
+/// <param name="LoadBalancers">The routes the deployment may have changed.</param>
+public sealed record RestoreRoutesStep(IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers) : PlanStep
+{
+    /// <inheritdoc />
+    public override PlanStepKind Kind => PlanStepKind.RestoreRoutes;
+
+    /// <inheritdoc />
+    public override string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"restore the routes changed on {LoadBalancers.Count} load balancer(s)");
+}
