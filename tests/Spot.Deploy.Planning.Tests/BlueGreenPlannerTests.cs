@@ -1,0 +1,285 @@
+using Spot.Deploy.Planning;
+using static Spot.Deploy.Planning.Tests.Groups;
+
+namespace Spot.Deploy.Planning.Tests;
+
+public class BlueGreenPlannerTests
+{
+    private static readonly BlueGreenLoadBalancer Alb = new(new ListenerRoute("arn:listener/prod"), new ListenerRoute("arn:listener/stage"));
+    private static readonly BlueGreenLoadBalancer RuleAlb = new(new ListenerRoute("arn:listener/l1", "arn:rule/prod"), new ListenerRoute("arn:listener/l1", "arn:rule/stage"));
+
+    private static BlueGreenRequest Request(params ExistingGroup[] groups) => new("app", groups, CapacityRequest.SameAsRunning(), [Alb]);
+
+    public class ThePlanMethod
+    {
+        [Fact]
+        public void Plan_HardSwap_StageSetupSwapThenRenames()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6), Running("app__STAGE", 2), Running("other", 9)));
+
+            plan.Production.Should().Be(new RecordedGroup("sig-app", "app", new Capacity(1, 3, 6)));
+            plan.PlannedCapacity.Should().Be(new Capacity(1, 3, 6));
+            plan.CapacitySource.Should().Be(CapacitySource.SameAsRunning);
+            Names(plan.StageGroupsToDelete).Should().Equal("app__STAGE");
+            plan.TrafficSteps.Should().BeEmpty();
+            plan.Steps.Select(s => s.Describe()).Should().Equal(
+                "delete group app__STAGE (sig-app__STAGE, OldStage)",
+                "create group app__STAGE at min 0, target 0, max 0 with the stage target groups",
+                "scale group app__STAGE (New) from (min 0, target 0, max 0) to (min 1, target 3, max 6), wait for steady state",
+                "swap production and stage routes on 1 load balancer(s)",
+                "rename group app (sig-app, Production) to app__STAGE",
+                "rename group app__STAGE (New) to app");
+        }
+
+        [Fact]
+        public void Plan_DownsizeOldGroup_ScalesOldToZeroAfterRenames()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6)) with { DownsizeOldGroup = true });
+
+            plan.DownsizeOldGroup.Should().BeTrue();
+            plan.Steps[^1].Should().Be(new ScaleGroupStep(new GroupRef("app__STAGE", "sig-app", GroupRole.Production), new Capacity(1, 3, 6), Capacity.Zero, true));
+        }
+
+        [Fact]
+        public void Plan_FirstDeployment_NoProductionGroup_UsesFallbackAndRenamesOnlyNew()
+        {
+            var plan = BlueGreenPlanner.Plan(Request() with { DownsizeOldGroup = true });
+
+            plan.Production.Should().BeNull();
+            plan.CapacitySource.Should().Be(CapacitySource.Fallback);
+            plan.Steps.OfType<RenameGroupStep>().Should().ContainSingle().Which.NewName.Should().Be("app");
+            plan.Steps.OfType<ScaleGroupStep>().Should().ContainSingle();
+        }
+
+        [Fact]
+        public void Plan_EmptyProductionGroup_IsRenamedButCapacityFallsBack()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(NoCapacity("app")));
+
+            plan.Production.Should().Be(new RecordedGroup("sig-app", "app", Capacity.Zero));
+            plan.CapacitySource.Should().Be(CapacitySource.Fallback);
+        }
+
+        [Fact]
+        public void Plan_TrafficShift_WeightedStepsBeforeTheSwap()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2)) with { TrafficShiftPercents = BlueGreenRequest.DefaultTrafficShift });
+
+            plan.TrafficSteps.Should().Equal(new TrafficWeights(10, 10, 90), new TrafficWeights(25, 25, 75), new TrafficWeights(50, 50, 50));
+            plan.Steps.Select(s => s.Kind).Should().Equal(
+                PlanStepKind.CreateGroup, PlanStepKind.ScaleGroup,
+                PlanStepKind.ShiftTraffic, PlanStepKind.ShiftTraffic, PlanStepKind.ShiftTraffic,
+                PlanStepKind.SwapRoutes, PlanStepKind.RenameGroup, PlanStepKind.RenameGroup);
+            plan.Steps.OfType<ShiftTrafficStep>().First().Describe().Should().Be("shift traffic on 1 load balancer(s): new 10, old 90 (10 % to the new group)");
+        }
+
+        [Fact]
+        public void Plan_TrafficShiftOnlyHundred_IsAHardSwap()
+        {
+            BlueGreenPlanner.Plan(Request() with { TrafficShiftPercents = [100] }).TrafficSteps.Should().BeEmpty();
+        }
+
+        [Theory]
+        [InlineData(new[] { 10, 50 }, "TrafficShiftPercents[1]")]
+        [InlineData(new[] { 0, 100 }, "TrafficShiftPercents[0]")]
+        [InlineData(new[] { 50, 101 }, "TrafficShiftPercents[1]")]
+        [InlineData(new[] { 50, 50, 100 }, "TrafficShiftPercents[1]")]
+        [InlineData(new[] { 60, 40, 100 }, "TrafficShiftPercents[1]")]
+        public void Plan_BadTrafficShift_IsRefused(int[] percents, string field)
+        {
+            var act = () => BlueGreenPlanner.Plan(Request() with { TrafficShiftPercents = percents });
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be(field);
+        }
+
+        [Fact]
+        public void Plan_ReferenceNaming_AdoptsTheReferenceStageNames()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2), Running("app__STAGE__Harness", 1), Empty("app__STAGE")) with
+            {
+                Naming = BlueGreenNaming.Reference("app"),
+            });
+
+            Names(plan.StageGroupsToDelete).Should().Equal("app__STAGE__Harness", "app__STAGE");
+            plan.Steps.OfType<CreateGroupStep>().Single().Name.Should().Be("app__STAGE__Harness");
+            plan.Steps.OfType<RenameGroupStep>().First().NewName.Should().Be("app__STAGE__Harness");
+        }
+
+        [Fact]
+        public void Plan_DefaultNaming_DoesNotTouchReferenceStageGroups()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app__STAGE__Harness", 1)));
+
+            plan.StageGroupsToDelete.Should().BeEmpty();
+        }
+
+        [Fact]
+        public void Plan_TwoProductionGroups_IsRefused()
+        {
+            var act = () => BlueGreenPlanner.Plan(Request(Running("app", 1), new ExistingGroup("sig-other", "app", Capacity.Exactly(1))));
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("Groups");
+        }
+
+        [Fact]
+        public void Plan_StageNameEqualToProduction_IsRefused()
+        {
+            var act = () => BlueGreenPlanner.Plan(Request() with { Naming = new BlueGreenNaming("app", "app") });
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("Naming.StageName");
+        }
+
+        [Fact]
+        public void Plan_RecognizedStageNameEqualToProduction_IsRefused()
+        {
+            var act = () => BlueGreenPlanner.Plan(Request() with { Naming = new BlueGreenNaming("app", "app-stage", ["app"]) });
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("Naming.StageName");
+        }
+
+        [Fact]
+        public void Plan_NoLoadBalancers_IsRefused()
+        {
+            var act = () => BlueGreenPlanner.Plan(new BlueGreenRequest("app", [], CapacityRequest.SameAsRunning(), []));
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("LoadBalancers");
+        }
+
+        [Fact]
+        public void Plan_SameProductionAndStageRoute_IsRefused()
+        {
+            var route = new ListenerRoute("arn:listener/x", "arn:rule/y");
+            var act = () => BlueGreenPlanner.Plan(new BlueGreenRequest("app", [], CapacityRequest.SameAsRunning(), [new BlueGreenLoadBalancer(route, route with { })]));
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("LoadBalancers[0].Stage");
+        }
+
+        [Theory]
+        [InlineData("", null, "LoadBalancers[0].Production.ListenerArn")]
+        [InlineData("arn:l", " ", "LoadBalancers[0].Production.RuleArn")]
+        public void Plan_BadRoute_IsRefused(string listener, string? rule, string field)
+        {
+            var act = () => BlueGreenPlanner.Plan(new BlueGreenRequest("app", [], CapacityRequest.SameAsRunning(),
+                [new BlueGreenLoadBalancer(new ListenerRoute(listener, rule), new ListenerRoute("arn:stage"))]));
+
+            act.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be(field);
+        }
+
+        [Fact]
+        public void Plan_ConditionalRules_AreCarriedToTheSwap()
+        {
+            var plan = BlueGreenPlanner.Plan(new BlueGreenRequest("app", [], CapacityRequest.Fixed(1, 1, 1), [Alb, RuleAlb]));
+
+            var swap = plan.Steps.OfType<SwapRoutesStep>().Single();
+            swap.LoadBalancers.Should().Equal(Alb, RuleAlb);
+            swap.LoadBalancers[1].Production.IsDefaultRule.Should().BeFalse();
+            swap.LoadBalancers[0].Production.IsDefaultRule.Should().BeTrue();
+        }
+
+        [Fact]
+        public void Plan_InvalidAppNameOrMissingCapacity_IsRefused()
+        {
+            var badName = () => BlueGreenPlanner.Plan(new BlueGreenRequest(" ", [], CapacityRequest.SameAsRunning(), [Alb]));
+            var noCapacity = () => BlueGreenPlanner.Plan(new BlueGreenRequest("app", [], null!, [Alb]));
+
+            badName.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("AppName");
+            noCapacity.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("Capacity");
+        }
+    }
+
+    public class ThePlanRollbackMethod
+    {
+        [Fact]
+        public void PlanRollback_NoNewGroup_NothingToRollBack()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2)));
+
+            BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest(null)).NothingToRollBack.Should().BeTrue();
+        }
+
+        [Fact]
+        public void PlanRollback_RestoresOldFirstThenRoutesThenNameThenRemovesNew()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6)) with { DownsizeOldGroup = true });
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new"));
+
+            rollback.Steps.Select(s => s.Describe()).Should().Equal(
+                "scale group app (sig-app, Production) to (min 1, target 3, max 6), wait for steady state",
+                "restore the routes changed on 1 load balancer(s)",
+                "rename group app (sig-app, Production) to app",
+                "scale group app__STAGE (sig-new, New) to (min 0, target 0, max 0), wait for steady state",
+                "delete group app__STAGE (sig-new, New)");
+        }
+
+        [Fact]
+        public void PlanRollback_NoOldProduction_RestoresRoutesAndRemovesNew()
+        {
+            var plan = BlueGreenPlanner.Plan(Request());
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new"));
+
+            rollback.Steps.Select(s => s.Kind).Should().Equal(PlanStepKind.RestoreRoutes, PlanStepKind.ScaleGroup, PlanStepKind.DeleteGroup);
+        }
+    }
+
+    public class TheNamingPresets
+    {
+        [Fact]
+        public void Default_IsAppAndAppStage()
+        {
+            var naming = BlueGreenNaming.Default("web");
+
+            naming.ProductionName.Should().Be("web");
+            naming.StageName.Should().Be("web__STAGE");
+            naming.RecognizedStageNames.Should().Equal("web__STAGE");
+        }
+
+        [Fact]
+        public void Reference_RecognisesBothStageNames()
+        {
+            var naming = BlueGreenNaming.Reference("web");
+
+            naming.StageName.Should().Be("web__STAGE__Harness");
+            naming.RecognizedStageNames.Should().Equal("web__STAGE__Harness", "web__STAGE");
+        }
+
+        [Fact]
+        public void Ctor_DuplicateAliases_AreListedOnce()
+        {
+            new BlueGreenNaming("a", "b", ["b", "c", "c"]).RecognizedStageNames.Should().Equal("b", "c");
+        }
+
+        [Fact]
+        public void Presets_InvalidAppName_Throw()
+        {
+            var act = () => BlueGreenNaming.Default("");
+            var act2 = () => BlueGreenNaming.Reference(" x");
+
+            act.Should().Throw<DeploymentValidationException>();
+            act2.Should().Throw<DeploymentValidationException>();
+        }
+
+        [Theory]
+        [InlineData(-1)]
+        [InlineData(101)]
+        public void TrafficWeights_ForPercentOutOfRange_Throws(int percent)
+        {
+            var act = () => TrafficWeights.ForPercent(percent);
+
+            act.Should().Throw<DeploymentValidationException>();
+        }
+
+        [Fact]
+        public void TrafficWeights_AreWithinAlbLimits()
+        {
+            for (var p = 0; p <= 100; p++)
+            {
+                var w = TrafficWeights.ForPercent(p);
+                w.NewWeight.Should().BeInRange(0, TrafficWeights.MaxWeight);
+                w.OldWeight.Should().BeInRange(0, TrafficWeights.MaxWeight);
+                (w.NewWeight + w.OldWeight).Should().Be(100);
+            }
+        }
+    }
+}
