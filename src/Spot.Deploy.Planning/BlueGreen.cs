@@ -129,9 +129,9 @@ public sealed record BlueGreenRequest
         ArgumentNullException.ThrowIfNull(groups);
         ArgumentNullException.ThrowIfNull(loadBalancers);
         AppName = appName;
-        Groups = groups as IReadOnlyList<ExistingGroup> ?? [.. groups];
+        Groups = [.. groups]; // copies: the request stays as it was when made
         Capacity = capacity;
-        LoadBalancers = loadBalancers as IReadOnlyList<BlueGreenLoadBalancer> ?? [.. loadBalancers];
+        LoadBalancers = [.. loadBalancers];
     }
 
     /// <summary>The app name.</summary>
@@ -244,7 +244,7 @@ public static class BlueGreenPlanner
 
         ExistingGroup? production = null;
         var stageGroups = new List<ExistingGroup>();
-        var groups = request.Groups ?? throw new DeploymentValidationException("Groups", "The list of existing groups is required (it may be empty).");
+        var groups = request.Groups;
         for (var i = 0; i < groups.Count; i++)
         {
             var group = groups[i] ?? throw new DeploymentValidationException(
@@ -310,6 +310,7 @@ public static class BlueGreenPlanner
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Naming);
+        ArgumentNullException.ThrowIfNull(request.LoadBalancers);
         var steps = new List<PlanStep>();
         if (request.NewGroupId is null)
         {
@@ -322,12 +323,12 @@ public static class BlueGreenPlanner
         {
             var oldGroup = new GroupRef(old.Name, old.Id, GroupRole.Production);
             steps.Add(new ScaleGroupStep(oldGroup, null, old.Capacity, WaitForSteadyState: true));
-            steps.Add(new RestoreRoutesStep(request.LoadBalancers ?? []));
+            steps.Add(new RestoreRoutesStep(request.LoadBalancers));
             steps.Add(new RenameGroupStep(oldGroup, request.Naming.ProductionName));
         }
         else
         {
-            steps.Add(new RestoreRoutesStep(request.LoadBalancers ?? []));
+            steps.Add(new RestoreRoutesStep(request.LoadBalancers));
         }
 
         var newGroup = new GroupRef(request.Naming.StageName, request.NewGroupId, GroupRole.New);

@@ -58,7 +58,8 @@ public readonly struct Capacity : IEquatable<Capacity>
     public string Unit => _unit ?? InstanceUnit;
 
     /// <summary>True when minimum, target and maximum are all 0.</summary>
-    public bool IsZero => Minimum == 0 && Target == 0 && Maximum == 0;
+    // 0 ≤ min ≤ target ≤ max always holds, so a maximum of 0 means all three are 0.
+    public bool IsZero => Maximum == 0;
 
     /// <summary>0/0/0 in <see cref="InstanceUnit"/>.</summary>
     public static Capacity Zero => default;
@@ -75,7 +76,7 @@ public readonly struct Capacity : IEquatable<Capacity>
     /// <exception cref="DeploymentValidationException">A number is negative.</exception>
     public static Capacity Widen(int minimum, int target, int maximum, string unit = InstanceUnit)
     {
-        ThrowIfNegative("Capacity.Minimum", minimum);
+        // A negative minimum stays negative through Math.Min and is refused by the constructor.
         ThrowIfNegative("Capacity.Target", target);
         ThrowIfNegative("Capacity.Maximum", maximum);
         return new Capacity(Math.Min(minimum, target), target, Math.Max(maximum, target), unit);

@@ -192,7 +192,12 @@ public static class PhasePlanner
     public static PhasePlan PlanPhase(PhaseRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return PlanPhase(request, "Step", "Downsize");
+        if (request.Step is null)
+        {
+            throw new DeploymentValidationException("Step", "A phase needs a step.");
+        }
+
+        return PlanPhase(request, "Downsize");
     }
 
     /// <summary>
@@ -229,7 +234,7 @@ public static class PhasePlanner
                     string.Create(CultureInfo.InvariantCulture, $"A count of {phase.Step.Value} is above the planned maximum of {plannedCapacity.Maximum}."));
             }
 
-            var plan = PlanPhase(new PhaseRequest(newGroupName, plannedCapacity, previous, phase.Step, phase.Downsize), field + ".Step", field + ".Downsize");
+            var plan = PlanPhase(new PhaseRequest(newGroupName, plannedCapacity, previous, phase.Step, phase.Downsize), field + ".Downsize");
             if (i > 0 && plan.NewCapacity.Target < plans[i - 1].NewCapacity.Target)
             {
                 throw new DeploymentValidationException(field + ".Step",
@@ -273,16 +278,11 @@ public static class PhasePlanner
         return (int)(((2L * percent * total) + 100L) / 200L);
     }
 
-    private static PhasePlan PlanPhase(PhaseRequest request, string stepField, string downsizeField)
+    private static PhasePlan PlanPhase(PhaseRequest request, string downsizeField)
     {
         if (string.IsNullOrEmpty(request.NewGroupName))
         {
             throw new DeploymentValidationException("NewGroupName", "The new group's name is required.");
-        }
-
-        if (request.Step is null)
-        {
-            throw new DeploymentValidationException(stepField, "A phase needs a step.");
         }
 
         var planned = request.PlannedCapacity;

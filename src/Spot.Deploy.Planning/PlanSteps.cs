@@ -33,9 +33,6 @@ public abstract record PlanStep
     /// <summary>The kind of step.</summary>
     public abstract PlanStepKind Kind { get; }
 
-    /// <summary>True when the executor mutates something in the cloud for this step (every step does).</summary>
-    public virtual bool IsMutating => true;
-
     /// <summary>A one-line description with every number, for dry runs and logs.</summary>
     public abstract string Describe();
 

@@ -16,7 +16,7 @@ public sealed record SetupRequest
     {
         ArgumentNullException.ThrowIfNull(groups);
         AppName = appName;
-        Groups = groups as IReadOnlyList<ExistingGroup> ?? [.. groups];
+        Groups = [.. groups]; // a copy: the request stays as it was when made
         Capacity = capacity;
     }
 
@@ -220,11 +220,6 @@ internal static class Revisions
 
     internal static List<Revision> Of(string appName, IReadOnlyList<ExistingGroup> groups)
     {
-        if (groups is null)
-        {
-            throw new DeploymentValidationException("Groups", "The list of existing groups is required (it may be empty).");
-        }
-
         var revisions = new List<Revision>();
         for (var i = 0; i < groups.Count; i++)
         {

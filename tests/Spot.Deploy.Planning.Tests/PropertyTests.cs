@@ -10,7 +10,8 @@ namespace Spot.Deploy.Planning.Tests;
 /// </summary>
 public class PropertyTests(ITestOutputHelper output)
 {
-    private const int Cases = 3000;
+    private static readonly int Cases =
+        int.TryParse(Environment.GetEnvironmentVariable("SPOT_DEPLOY_PROPERTY_CASES"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cases) && cases > 0 ? cases : 3000;
     private static readonly string[] Apps = ["app", "web", "web__2", "api", "app__STAGE"];
 
     private static int BaseSeed(int fallback) =>
