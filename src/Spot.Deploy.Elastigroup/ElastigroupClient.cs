@@ -1,0 +1,379 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Spot.Deploy.Elastigroup;
+
+/// <summary>
+/// Client of Spot's Elastigroup (AWS) REST API. Create one per account and reuse it; it is safe for
+/// concurrent use. Every call retries what is safe to retry, respects Spot's rate limit, logs
+/// through <see cref="ILogger"/> and traces through <see cref="ElastigroupDiagnostics.ActivitySourceName"/>,
+/// and never reveals the token.
+/// </summary>
+public sealed class ElastigroupClient : IElastigroupClient, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttpClient;
+    private readonly SpotTransport _transport;
+    private readonly ILogger _logger;
+    private readonly ElastigroupClientOptions _options;
+
+    /// <summary>Creates a client with its own <see cref="HttpClient"/>; token and account default to <c>SPOTINST_TOKEN</c> / <c>SPOTINST_ACCOUNT</c>.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid (no token, no account …).</exception>
+    public ElastigroupClient(ElastigroupClientOptions options)
+        : this(new HttpClient(), options, null, ownsHttpClient: true)
+    {
+    }
+
+    /// <summary>Creates a client on a given <see cref="HttpClient"/> (its lifetime stays the caller's).</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public ElastigroupClient(HttpClient httpClient, ElastigroupClientOptions options)
+        : this(httpClient, options, null, ownsHttpClient: false)
+    {
+    }
+
+    /// <summary>Creates a client on a given <see cref="HttpClient"/> that logs to <paramref name="logger"/>.</summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public ElastigroupClient(HttpClient httpClient, ElastigroupClientOptions options, ILogger? logger)
+        : this(httpClient, options, logger, ownsHttpClient: false)
+    {
+    }
+
+    private ElastigroupClient(HttpClient httpClient, ElastigroupClientOptions options, ILogger? logger, bool ownsHttpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(options);
+        var effective = options.WithEnvironmentDefaults();
+        try
+        {
+            effective.Validate();
+        }
+        catch
+        {
+            if (ownsHttpClient)
+            {
+                httpClient.Dispose();
+            }
+
+            throw;
+        }
+
+        _http = httpClient;
+        _ownsHttpClient = ownsHttpClient;
+        _options = effective;
+        _logger = logger ?? NullLogger.Instance;
+        _transport = new SpotTransport(httpClient, effective, _logger);
+    }
+
+    /// <summary>The account id calls are made for.</summary>
+    public string AccountId => _options.AccountId!;
+
+    /// <summary>The API address.</summary>
+    public Uri BaseAddress => _options.BaseAddress;
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group</c>; Spot has no server-side name filter, so the prefix is applied here.</remarks>
+    public async Task<IReadOnlyList<ElastigroupGroup>> ListGroupsAsync(string? namePrefix = null, CancellationToken cancellationToken = default)
+    {
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Groups, SpotRoutes.Groups, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+        var groups = envelope.Items;
+        if (!string.IsNullOrEmpty(namePrefix))
+        {
+            groups = groups.FindAll(g => g.Name is not null && g.Name.StartsWith(namePrefix, StringComparison.Ordinal));
+        }
+
+        return groups.AsReadOnly();
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}</c>.</remarks>
+    public async Task<ElastigroupGroup> GetGroupAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.Group, groupId);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Group, path, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+        return Single(envelope, HttpMethod.Get, path);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}</c>, kept as JSON: nothing is dropped or rewritten.</remarks>
+    public async Task<ElastigroupDocument> GetGroupDocumentAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.Group, groupId);
+        var bytes = await _transport.SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Group, path, CallSafety.Idempotent), cancellationToken).ConfigureAwait(false);
+        var items = JsonNode.Parse(bytes)?["response"]?["items"] as JsonArray;
+        if (items is not { Count: > 0 } || items[0] is not JsonObject group)
+        {
+            throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("GROUP_DOESNT_EXIST", "Spot returned no group.")], null, "GET", path);
+        }
+
+        items.RemoveAt(0);
+        return ElastigroupDocument.FromGroup(group);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>POST /aws/ec2/group</c>. A create that got no clear answer (timeout, connection failure, 5xx)
+    /// is never blindly posted again: the group is looked up by name first, and only posted again
+    /// when it does not exist.
+    /// </remarks>
+    public async Task<ElastigroupGroup> CreateGroupAsync(ElastigroupDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var name = document.Name;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("The group document has no name; a create needs one (and it is how an unclear create is found again).", nameof(document));
+        }
+
+        var body = JsonSerializer.SerializeToUtf8Bytes(document.ToRequestBody());
+        var call = new SpotCall(HttpMethod.Post, SpotRoutes.Groups, SpotRoutes.Groups, CallSafety.RejectedOnly, body);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+                return Single(envelope, HttpMethod.Post, SpotRoutes.Groups);
+            }
+            catch (SpotApiException e) when (e.IsTransient && !e.IsRateLimited && attempt < _options.MaxRetries)
+            {
+                Log.CreateUncertain(_logger, name, e.IsTimeout ? "timeout" : e.StatusCode == 0 ? "connection failure" : ((int)e.StatusCode).ToString(CultureInfo.InvariantCulture));
+                var existing = await FindByNameAsync(name, cancellationToken).ConfigureAwait(false);
+                if (existing is not null)
+                {
+                    Log.CreateFound(_logger, name, existing.Id ?? "?");
+                    return existing;
+                }
+
+                var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryBaseDelay.Ticks << Math.Min(attempt, 20)));
+                await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group": patch}</c>. Merge semantics: a field absent
+    /// from <paramref name="groupPatch"/> stays as it is, an explicit null clears it, a value sets it.
+    /// </remarks>
+    public async Task<ElastigroupGroup> UpdateGroupAsync(string groupId, JsonObject groupPatch, bool autoApplyTags = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(groupPatch);
+        var path = GroupPath(SpotRoutes.Group, groupId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["group"] = groupPatch.DeepClone() });
+        var call = new SpotCall(HttpMethod.Put, SpotRoutes.Group, path, CallSafety.Idempotent, body, autoApplyTags ? "autoApplyTags=true" : null);
+        var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.Count > 0 ? envelope.Items[0] : new ElastigroupGroup { Id = groupId };
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>PUT /aws/ec2/group/{groupId}/capacity</c>. Setting absolute numbers is safe to repeat.</remarks>
+    public async Task UpdateCapacityAsync(string groupId, int minimum, int target, int maximum, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minimum);
+        ArgumentOutOfRangeException.ThrowIfLessThan(target, minimum);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maximum, target);
+        var path = GroupPath(SpotRoutes.Capacity, groupId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new CapacityBody { Capacity = new CapacityBodyValues { Minimum = minimum, Target = target, Maximum = maximum } },
+            SpotJsonContext.Default.CapacityBody);
+        await _transport.SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.Capacity, path, CallSafety.Idempotent, body), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>DELETE /aws/ec2/group/{groupId}</c>. A group that is already gone raises <see cref="SpotNotFoundException"/>.</remarks>
+    public async Task DeleteGroupAsync(string groupId, DeleteGroupOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.Group, groupId);
+        var body = options is null ? null : JsonSerializer.SerializeToUtf8Bytes(options, SpotJsonContext.Default.DeleteGroupOptions);
+        await _transport.SendAsync(new SpotCall(HttpMethod.Delete, SpotRoutes.Group, path, CallSafety.Idempotent, body), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}/status</c>.</remarks>
+    public async Task<IReadOnlyList<GroupInstance>> GetGroupStatusAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.Status, groupId);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Status, path, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeGroupInstance, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.AsReadOnly();
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}/instanceHealthiness</c>.</remarks>
+    public async Task<IReadOnlyList<InstanceHealth>> GetInstanceHealthinessAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.InstanceHealthiness, groupId);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.InstanceHealthiness, path, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeInstanceHealth, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.AsReadOnly();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>PUT /aws/ec2/group/{groupId}/roll</c>. Real Spot answers with no items, so when the answer
+    /// names no roll, the newest roll of the group is returned (null if there is none). Not repeated
+    /// after an unclear failure: a second roll must not start.
+    /// </remarks>
+    public async Task<RollStatus?> StartRollAsync(string groupId, RollRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = GroupPath(SpotRoutes.Rolls, groupId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, SpotJsonContext.Default.RollRequest);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.Rolls, path, CallSafety.RejectedOnly, body),
+            SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
+        if (envelope.Items.Count > 0 && envelope.Items[0].Id is not null)
+        {
+            return envelope.Items[0];
+        }
+
+        var rolls = await ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
+        return rolls.OrderByDescending(r => r.CreatedAt ?? DateTimeOffset.MinValue).FirstOrDefault();
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}/roll</c>.</remarks>
+    public async Task<IReadOnlyList<RollStatus>> ListRollsAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.Rolls, groupId);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Rolls, path, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.AsReadOnly();
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Spot documents no <c>GET …/roll/{rollId}</c>: the roll is found in <c>GET /aws/ec2/group/{groupId}/roll</c>.</remarks>
+    public async Task<RollStatus> GetRollAsync(string groupId, string rollId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(rollId);
+        var rolls = await ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
+        return rolls.FirstOrDefault(r => string.Equals(r.Id, rollId, StringComparison.Ordinal))
+            ?? throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("ROLL_NOT_FOUND", $"Group {groupId} has no roll {rollId}.")], null, "GET", GroupPath(SpotRoutes.Rolls, groupId));
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}/roll/{rollId}/status</c>: batches and blue/green instances.</remarks>
+    public async Task<RollStatus> GetRollStatusAsync(string groupId, string rollId, CancellationToken cancellationToken = default)
+    {
+        var path = RollPath(SpotRoutes.RollStatus, groupId, rollId);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.RollStatus, path, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
+        var status = envelope.Items.Count > 0 ? envelope.Items[0] : new RollStatus();
+        status.Id ??= rollId;
+        return status;
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>PUT /aws/ec2/group/{groupId}/roll/{rollId}</c> with <c>{"roll":{"status":"STOPPED"}}</c>.</remarks>
+    public async Task StopRollAsync(string groupId, string rollId, CancellationToken cancellationToken = default)
+    {
+        var path = RollPath(SpotRoutes.Roll, groupId, rollId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new RollStopBody(), SpotJsonContext.Default.RollStopBody);
+        await _transport.SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.Roll, path, CallSafety.Idempotent, body), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>POST /aws/ec2/group/{groupId}/roll/{rollId}/action</c>.</remarks>
+    public async Task<RollActionResult?> RollActionAsync(string groupId, string rollId, RollActionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = RollPath(SpotRoutes.RollAction, groupId, rollId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, SpotJsonContext.Default.RollActionRequest);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Post, SpotRoutes.RollAction, path, CallSafety.RejectedOnly, body),
+            SpotJsonContext.Default.SpotEnvelopeRollActionResult, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.Count > 0 ? envelope.Items[0] : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>PUT /aws/ec2/group/{groupId}/detachInstances</c>.</remarks>
+    public async Task DetachInstancesAsync(string groupId, DetachInstancesRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = GroupPath(SpotRoutes.DetachInstances, groupId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, SpotJsonContext.Default.DetachInstancesRequest);
+        await _transport.SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.DetachInstances, path, CallSafety.RejectedOnly, body), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>PUT /aws/ec2/group/{groupId}/scale/up?adjustment=n</c>. Relative, so never repeated after an unclear failure.</remarks>
+    public Task ScaleUpAsync(string groupId, int adjustment, CancellationToken cancellationToken = default) =>
+        ScaleAsync(SpotRoutes.ScaleUp, groupId, adjustment, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks><c>PUT /aws/ec2/group/{groupId}/scale/down?adjustment=n</c>. Relative, so never repeated after an unclear failure.</remarks>
+    public Task ScaleDownAsync(string groupId, int adjustment, CancellationToken cancellationToken = default) =>
+        ScaleAsync(SpotRoutes.ScaleDown, groupId, adjustment, cancellationToken);
+
+    /// <inheritdoc />
+    /// <remarks><c>POST /aws/ec2/group/{groupId}/codeDeploy/blueGreenDeployment</c>.</remarks>
+    public async Task<CodeDeployBlueGreenDeployment?> StartCodeDeployBlueGreenAsync(string groupId, CodeDeployBlueGreenRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var path = GroupPath(SpotRoutes.CodeDeployBlueGreen, groupId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(new CodeDeployBody { Deployment = request }, SpotJsonContext.Default.CodeDeployBody);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Post, SpotRoutes.CodeDeployBlueGreen, path, CallSafety.RejectedOnly, body),
+            SpotJsonContext.Default.SpotEnvelopeCodeDeployBlueGreenDeployment, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.Count > 0 ? envelope.Items[0] : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks><c>GET /aws/ec2/group/{groupId}/codeDeploy/blueGreenDeployment</c>.</remarks>
+    public async Task<IReadOnlyList<CodeDeployBlueGreenDeployment>> GetCodeDeployBlueGreenAsync(string groupId, CancellationToken cancellationToken = default)
+    {
+        var path = GroupPath(SpotRoutes.CodeDeployBlueGreen, groupId);
+        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.CodeDeployBlueGreen, path, CallSafety.Idempotent),
+            SpotJsonContext.Default.SpotEnvelopeCodeDeployBlueGreenDeployment, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.AsReadOnly();
+    }
+
+    /// <summary>Disposes the <see cref="HttpClient"/> when the client created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    /// <summary>Describes the client; the token is never shown.</summary>
+    public override string ToString() => "ElastigroupClient(" + _options + ")";
+
+    private async Task ScaleAsync(string route, string groupId, int adjustment, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(adjustment);
+        var path = GroupPath(route, groupId);
+        var query = "adjustment=" + adjustment.ToString(CultureInfo.InvariantCulture);
+        await _transport.SendAsync(new SpotCall(HttpMethod.Put, route, path, CallSafety.RejectedOnly, null, query), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ElastigroupGroup?> FindByNameAsync(string name, CancellationToken cancellationToken)
+    {
+        var groups = await ListGroupsAsync(name, cancellationToken).ConfigureAwait(false);
+        return groups.FirstOrDefault(g => string.Equals(g.Name, name, StringComparison.Ordinal));
+    }
+
+    private Task<SpotEnvelope<T>> SendAsync<T>(SpotCall call, JsonTypeInfo<SpotEnvelope<T>> type, CancellationToken cancellationToken) =>
+        _transport.SendAsync(call, type, cancellationToken);
+
+    private static ElastigroupGroup Single(SpotEnvelope<ElastigroupGroup> envelope, HttpMethod method, string path) =>
+        envelope.Items.Count > 0
+            ? envelope.Items[0]
+            : throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("GROUP_DOESNT_EXIST", "Spot returned no group.")], envelope.Request?.Id, method.Method, path);
+
+    private static string GroupPath(string template, string groupId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        return SpotRoutes.Path(template, groupId);
+    }
+
+    private static string RollPath(string template, string groupId, string rollId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(rollId);
+        return SpotRoutes.Path(template, groupId, rollId);
+    }
+}

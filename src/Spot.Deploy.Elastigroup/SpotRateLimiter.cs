@@ -1,0 +1,82 @@
+namespace Spot.Deploy.Elastigroup;
+
+/// <summary>
+/// A client-side sliding-window limiter of calls per route and method per 60 s, matching how Spot
+/// limits an organisation. Share one instance between clients so many concurrent deployments stay
+/// under the limit together instead of each collecting 429s.
+/// </summary>
+public sealed class SpotRateLimiter
+{
+    /// <summary>The default limit: 300 calls per route and method per minute.</summary>
+    public const int DefaultRequestsPerMinute = 300;
+
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
+    private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a limiter on the system clock.</summary>
+    /// <param name="requestsPerMinute">Calls allowed per route and method in any 60 s window; 0 allows everything.</param>
+    public SpotRateLimiter(int requestsPerMinute)
+        : this(requestsPerMinute, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a limiter on a given clock.</summary>
+    /// <param name="requestsPerMinute">Calls allowed per route and method in any 60 s window; 0 allows everything.</param>
+    /// <param name="timeProvider">The clock.</param>
+    public SpotRateLimiter(int requestsPerMinute, TimeProvider timeProvider)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(requestsPerMinute);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        RequestsPerMinute = requestsPerMinute;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>Calls allowed per route and method in any 60 s window (0: unlimited).</summary>
+    public int RequestsPerMinute { get; }
+
+    /// <summary>Waits until a call of <paramref name="method"/> on <paramref name="route"/> may be made, and counts it.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="route">The route template, e.g. <c>/aws/ec2/group/{groupId}/capacity</c> (not the concrete path).</param>
+    /// <param name="cancellationToken">Stops the wait.</param>
+    /// <returns>How long the call waited.</returns>
+    public async Task<TimeSpan> AcquireAsync(string method, string route, CancellationToken cancellationToken = default)
+    {
+        if (RequestsPerMinute == 0)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var key = method + " " + route;
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            TimeSpan delay;
+            lock (_windows)
+            {
+                var now = _timeProvider.GetUtcNow();
+                if (!_windows.TryGetValue(key, out var window))
+                {
+                    window = new Queue<DateTimeOffset>();
+                    _windows[key] = window;
+                }
+
+                while (window.Count > 0 && now - window.Peek() >= Window)
+                {
+                    window.Dequeue();
+                }
+
+                if (window.Count < RequestsPerMinute)
+                {
+                    window.Enqueue(now);
+                    return waited;
+                }
+
+                delay = window.Peek() + Window - now;
+            }
+
+            await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
+            waited += delay;
+        }
+    }
+}
