@@ -199,6 +199,42 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Http429_ResetLongerThanMaxRetryDelay_StillWaitsTheWholeReset()
+    {
+        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var calls = 0;
+        _server.Handler = _ => Interlocked.Increment(ref calls) == 1
+            ? new ScriptedResponse(429, "", new Dictionary<string, string> { ["X-RateLimit-Reset"] = "45" })
+            : new ScriptedResponse(200, Spot.Envelope("k", "[]", 0));
+
+        await Client(time, o => o.MaxRetryDelay = TimeSpan.FromSeconds(30)).ListGroupsAsync();
+
+        time.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(45));
+    }
+
+    [Fact]
+    public async Task Http503_Backoff_GrowsAndStaysUnderMaxDelay()
+    {
+        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var stamps = new List<DateTimeOffset>();
+        _server.Handler = _ =>
+        {
+            lock (stamps)
+            {
+                stamps.Add(time.GetUtcNow());
+                return stamps.Count <= 4 ? new ScriptedResponse(503) : new ScriptedResponse(200, Spot.Envelope("k", "[]", 0));
+            }
+        };
+
+        await Client(time, o => { o.RetryBaseDelay = TimeSpan.FromSeconds(1); o.MaxRetryDelay = TimeSpan.FromSeconds(3); }).ListGroupsAsync();
+
+        var gaps = stamps.Zip(stamps.Skip(1), (a, b) => b - a).ToList();
+        gaps.Should().HaveCount(4);
+        gaps.Should().OnlyContain(g => g > TimeSpan.Zero && g <= TimeSpan.FromSeconds(3));
+        gaps.Sum(g => g.TotalSeconds).Should().BeGreaterThan(2, "exponential backoff from 1 s");
+    }
+
+    [Fact]
     public async Task Http429_OnCreate_IsRetriedBecauseSpotDidNothing()
     {
         var posts = 0;
