@@ -1,0 +1,28 @@
+using System.Xml.Linq;
+
+namespace Spot.Deploy.Aws;
+
+/// <summary>The two AWS query APIs this package calls.</summary>
+public enum AwsService
+{
+    /// <summary>EC2 (<c>ec2</c> query protocol, API version 2016-11-15, signing name <c>ec2</c>).</summary>
+    Ec2,
+
+    /// <summary>ELBv2 (<c>query</c> protocol, API version 2015-12-01, signing name <c>elasticloadbalancing</c>).</summary>
+    ElasticLoadBalancingV2,
+}
+
+/// <summary>
+/// Sends one query-protocol action (form-encoded POST, SigV4-signed) and returns the parsed XML
+/// answer's root element, or throws <see cref="AwsApiException"/>. Retries throttling and 5xx.
+/// </summary>
+internal interface IAwsQueryTransport
+{
+    /// <summary>Sends <paramref name="action"/> with <paramref name="parameters"/> (without Action/Version, which the transport adds).</summary>
+    /// <param name="service">Which API.</param>
+    /// <param name="action">The action, e.g. <c>DescribeImages</c>.</param>
+    /// <param name="parameters">Form parameters in order, already flattened (<c>Filter.1.Name</c>, <c>ListenerArns.member.1</c> …).</param>
+    /// <param name="isMutating">True for ModifyListener / ModifyRule: never retried blindly (the caller re-reads state first).</param>
+    /// <param name="cancellationToken">Stops the call.</param>
+    Task<XElement> SendAsync(AwsService service, string action, IReadOnlyList<KeyValuePair<string, string>> parameters, bool isMutating, CancellationToken cancellationToken);
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
+
+namespace Spot.Deploy.Aws;
+
+/// <summary>
+/// The query transport: form-encoded POST, SigV4 from AWSSDK.Core, XML answers parsed by local
+/// names, AWS errors mapped to <see cref="AwsApiException"/>, throttling and 5xx retried with jittered
+/// exponential backoff. Mutating actions are retried only when AWS throttled them (it did nothing).
+/// </summary>
+internal sealed class AwsQueryTransport : IAwsQueryTransport
+{
+    private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
+    private static readonly ResiliencePropertyKey<string> ActionKey = new("aws.action");
+
+    private readonly HttpClient _http;
+    private readonly AwsConnectionOptions _options;
+    private readonly AwsCredentialSource _credentials;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline _reads;
+    private readonly ResiliencePipeline _writes;
+
+    internal AwsQueryTransport(HttpClient http, AwsConnectionOptions options, AwsCredentialSource credentials, ILogger logger)
+    {
+        _http = http;
+        _options = options;
+        _credentials = credentials;
+        _logger = logger;
+        var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
+        _reads = Build(static e => e.IsTransient, random);
+        _writes = Build(static e => e.IsThrottling, random);
+    }
+
+    public async Task<XElement> SendAsync(AwsService service, string action, IReadOnlyList<KeyValuePair<string, string>> parameters, bool isMutating, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var body = FormBody(service, action, parameters);
+        using var activity = AwsDiagnostics.ActivitySource.StartActivity("AWS " + SigningName(service) + " " + action, ActivityKind.Client);
+        activity?.SetTag("rpc.system", "aws-api");
+        activity?.SetTag("rpc.service", SigningName(service));
+        activity?.SetTag("rpc.method", action);
+        var attempt = 0;
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(ActionKey, SigningName(service) + " " + action);
+        try
+        {
+            var root = await (isMutating ? _writes : _reads).ExecuteAsync(
+                async (ctx, _) =>
+                {
+                    attempt++;
+                    return await SendOnceAsync(service, action, body, attempt, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                0).ConfigureAwait(false);
+            activity?.SetTag("aws.attempts", attempt);
+            return root;
+        }
+        catch (AwsApiException e)
+        {
+            activity?.SetTag("aws.attempts", attempt);
+            activity?.SetTag("aws.request_id", e.RequestId);
+            activity?.SetStatus(ActivityStatusCode.Error, e.ErrorCode);
+            throw;
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>The form body: Action, Version, then the parameters in order, RFC 3986 encoded.</summary>
+    internal static byte[] FormBody(AwsService service, string action, IReadOnlyList<KeyValuePair<string, string>> parameters)
+    {
+        var text = new StringBuilder("Action=").Append(Uri.EscapeDataString(action))
+            .Append("&Version=").Append(ApiVersion(service));
+        foreach (var (name, value) in parameters)
+        {
+            text.Append('&').Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+        }
+
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    internal static string ApiVersion(AwsService service) => service == AwsService.Ec2 ? "2016-11-15" : "2015-12-01";
+
+    internal static string SigningName(AwsService service) => service == AwsService.Ec2 ? "ec2" : "elasticloadbalancing";
+
+    private ResiliencePipeline Build(Func<AwsApiException, bool> retryWhen, Random random)
+    {
+        var builder = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider };
+        if (_options.MaxRetries == 0)
+        {
+            return builder.Build();
+        }
+
+        return builder.AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = _options.MaxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = _options.RetryBaseDelay,
+            MaxDelay = _options.MaxRetryDelay,
+            Randomizer = () => { lock (random) { return random.NextDouble(); } },
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is AwsApiException e && retryWhen(e)),
+            OnRetry = args =>
+            {
+                if (args.Context.Properties.TryGetValue(ActionKey, out var action) && args.Outcome.Exception is AwsApiException e)
+                {
+                    Log.Retrying(_logger, action, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, e.ErrorCode ?? (e.IsTimeout ? "timeout" : ((int)e.StatusCode).ToString(CultureInfo.InvariantCulture)));
+                }
+
+                return default;
+            },
+        }).Build();
+    }
+
+    private async ValueTask<XElement> SendOnceAsync(AwsService service, string action, byte[] body, int attempt, CancellationToken cancellationToken)
+    {
+        var endpoint = _options.EndpointOf(service);
+        var signingName = SigningName(service);
+        var credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
+        var headers = AwsSigner.Sign(endpoint, _options.Region!, signingName, body, FormContentType, credentials, _options.TimeProvider.GetUtcNow().UtcDateTime);
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
+        foreach (var (name, value) in headers)
+        {
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        request.Headers.TryAddWithoutValidation("User-Agent", AwsDiagnostics.UserAgent);
+
+        using var timeout = new CancellationTokenSource(_options.AttemptTimeout, _options.TimeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var started = _options.TimeProvider.GetTimestamp();
+        HttpResponseMessage response;
+        byte[] content;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token).ConfigureAwait(false);
+            content = await response.Content.ReadAsByteArrayAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            var elapsed = Elapsed(started);
+            Log.CallFailed(_logger, signingName, action, 0, elapsed, attempt, "timeout");
+            throw new AwsApiException(0, null, null, null, signingName, action,
+                new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"No answer within {_options.AttemptTimeout.TotalSeconds:0.###} s."), e));
+        }
+        catch (HttpRequestException e)
+        {
+            var elapsed = Elapsed(started);
+            Log.CallFailed(_logger, signingName, action, 0, elapsed, attempt, "connection failed");
+            throw new AwsApiException(0, null, "The connection failed: " + e.HttpRequestError, null, signingName, action, e);
+        }
+
+        var duration = Elapsed(started);
+        using (response)
+        {
+            var root = Parse(content);
+            if (response.IsSuccessStatusCode && root is not null && !IsError(root))
+            {
+                Log.CallSucceeded(_logger, signingName, action, (int)response.StatusCode, duration, attempt);
+                return root;
+            }
+
+            var (code, message, requestId) = ReadError(root);
+            Log.CallFailed(_logger, signingName, action, (int)response.StatusCode, duration, attempt, code ?? "error");
+            var status = response.IsSuccessStatusCode && root is null ? HttpStatusCode.BadGateway : response.StatusCode;
+            throw new AwsApiException(status, code ?? (root is null ? "InvalidResponse" : null), message ?? (root is null ? "The answer was not XML." : null), requestId, signingName, action);
+        }
+    }
+
+    private long Elapsed(long started) => (long)_options.TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+
+    private static XElement? Parse(byte[] content)
+    {
+        if (content.Length == 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var stream = new MemoryStream(content);
+            using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            return XElement.Load(reader);
+        }
+        catch (XmlException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsError(XElement root) => root.Name.LocalName is "ErrorResponse" or "Response" && root.Descendants().Any(e => e.Name.LocalName == "Error");
+
+    /// <summary>EC2: <c>Response/Errors/Error/{Code,Message}</c> + <c>RequestID</c>; ELBv2: <c>ErrorResponse/Error/{Code,Message}</c> + <c>RequestId</c>.</summary>
+    internal static (string? Code, string? Message, string? RequestId) ReadError(XElement? root)
+    {
+        if (root is null)
+        {
+            return (null, null, null);
+        }
+
+        var error = root.Descendants().FirstOrDefault(e => e.Name.LocalName == "Error");
+        var code = error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Code")?.Value;
+        var message = error?.Elements().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value;
+        var requestId = root.Descendants().FirstOrDefault(e => e.Name.LocalName.Equals("RequestId", StringComparison.OrdinalIgnoreCase))?.Value;
+        return (code, message, requestId);
+    }
+}
