@@ -17,19 +17,7 @@ public class ConventionTests
     [Fact]
     public void AsyncMethods_EndInAsyncAndTakeAnOptionalCancellationTokenLast()
     {
-        var methods = Library.GetExportedTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(m => typeof(Task).IsAssignableFrom(m.ReturnType))
-            .ToList();
-
-        methods.Should().NotBeEmpty();
-        foreach (var method in methods)
-        {
-            method.Name.Should().EndWith("Async");
-            var last = method.GetParameters().Last();
-            last.ParameterType.Should().Be(typeof(CancellationToken), $"{method.DeclaringType!.Name}.{method.Name}");
-            last.HasDefaultValue.Should().BeTrue();
-        }
+        Conventions.AsyncMethodProblems(Library).Should().BeEmpty();
     }
 
     [Fact]
@@ -38,8 +26,7 @@ public class ConventionTests
         typeof(AwsConnection).GetConstructor([typeof(AwsConnectionOptions)]).Should().NotBeNull();
         typeof(AwsConnectionOptions).GetConstructor(Type.EmptyTypes).Should().NotBeNull();
         typeof(AmiQuery).GetConstructor(Type.EmptyTypes).Should().NotBeNull();
-        Library.GetExportedTypes().SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
-            .Where(m => m.IsGenericMethodDefinition).Should().BeEmpty();
-        Library.GetReferencedAssemblies().Select(a => a.Name).Should().NotContain(n => n!.StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal));
+        Conventions.GenericMethods(Library).Should().BeEmpty();
+        Conventions.ReferencesDependencyInjection(Library).Should().BeFalse();
     }
 }

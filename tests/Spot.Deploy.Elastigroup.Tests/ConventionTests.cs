@@ -17,19 +17,7 @@ public class ConventionTests
     [Fact]
     public void AsyncMethods_EndInAsyncAndTakeACancellationTokenLast()
     {
-        var methods = Library.GetExportedTypes()
-            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-            .Where(m => typeof(Task).IsAssignableFrom(m.ReturnType))
-            .ToList();
-
-        methods.Should().NotBeEmpty();
-        foreach (var method in methods)
-        {
-            method.Name.Should().EndWith("Async", $"{method.DeclaringType!.Name}.{method.Name} returns a Task");
-            var last = method.GetParameters().LastOrDefault();
-            last?.ParameterType.Should().Be(typeof(CancellationToken), $"{method.DeclaringType!.Name}.{method.Name} takes a CancellationToken last");
-            last!.HasDefaultValue.Should().BeTrue($"{method.DeclaringType!.Name}.{method.Name}'s token is optional");
-        }
+        Conventions.AsyncMethodProblems(Library).Should().BeEmpty();
     }
 
     [Fact]
@@ -46,12 +34,12 @@ public class ConventionTests
     {
         typeof(ElastigroupClient).GetConstructor([typeof(ElastigroupClientOptions)]).Should().NotBeNull();
         typeof(ElastigroupClient).GetConstructor([typeof(HttpClient), typeof(ElastigroupClientOptions)]).Should().NotBeNull();
-        typeof(ElastigroupClient).GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.IsGenericMethodDefinition).Should().BeEmpty();
+        Conventions.GenericMethods(Library).Should().BeEmpty();
     }
 
     [Fact]
     public void Library_DoesNotReferenceDependencyInjection()
     {
-        Library.GetReferencedAssemblies().Select(a => a.Name).Should().NotContain(n => n!.StartsWith("Microsoft.Extensions.DependencyInjection", StringComparison.Ordinal));
+        Conventions.ReferencesDependencyInjection(Library).Should().BeFalse();
     }
 }

@@ -57,25 +57,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         return pairs;
     }
 
-    private JsonObject AsVerifierInput(RecordedRequest request, string service)
-    {
-        var headers = new JsonObject();
-        foreach (var (name, value) in request.Headers)
-        {
-            headers[name.ToLowerInvariant()] = value;
-        }
-
-        return new JsonObject
-        {
-            ["method"] = request.Method,
-            ["hostname"] = _server.BaseAddress.Authority,
-            ["path"] = request.Path,
-            ["headers"] = headers,
-            ["body"] = request.Body,
-            ["service"] = service,
-            ["region"] = "us-east-1",
-        };
-    }
+    private JsonObject AsVerifierInput(RecordedRequest request, string service) => NodeTool.VerifierInput(request, _server.BaseAddress.Authority, service);
 
     private const string DescribeImagesEmpty = """<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><imagesSet/></DescribeImagesResponse>""";
 

@@ -48,6 +48,27 @@ internal static class NodeTool
         return JsonNode.Parse(output)!.AsObject();
     }
 
+    /// <summary>A request the loopback server recorded, in the verifier's input shape.</summary>
+    public static JsonObject VerifierInput(RecordedRequest request, string authority, string service)
+    {
+        var headers = new JsonObject();
+        foreach (var (name, value) in request.Headers)
+        {
+            headers[name.ToLowerInvariant()] = value;
+        }
+
+        return new JsonObject
+        {
+            ["method"] = request.Method,
+            ["hostname"] = authority,
+            ["path"] = request.Path,
+            ["headers"] = headers,
+            ["body"] = request.Body,
+            ["service"] = service,
+            ["region"] = "us-east-1",
+        };
+    }
+
     public static List<KeyValuePair<string, string>> Form(JsonObject reference) =>
         [.. reference["form"]!.AsArray().Select(p => new KeyValuePair<string, string>((string)p![0]!, (string)p[1]!))];
 }

@@ -47,25 +47,8 @@ public sealed class SdkParityTests : IAsyncLifetime
     private static IEnumerable<KeyValuePair<string, string>> WithoutPageSize(IEnumerable<KeyValuePair<string, string>> form) =>
         form.Where(p => !PageSizeParameters.Contains(p.Key));
 
-    private async Task<JsonObject> VerifyAsync(RecordedRequest request, string service)
-    {
-        var headers = new JsonObject();
-        foreach (var (name, value) in request.Headers)
-        {
-            headers[name.ToLowerInvariant()] = value;
-        }
-
-        return await NodeTool.VerifyAsync(new JsonObject
-        {
-            ["method"] = request.Method,
-            ["hostname"] = _server.BaseAddress.Authority,
-            ["path"] = request.Path,
-            ["headers"] = headers,
-            ["body"] = request.Body,
-            ["service"] = service,
-            ["region"] = "us-east-1",
-        }, AwsQueryTransportTests.AccessKey, AwsQueryTransportTests.SecretKey, null);
-    }
+    private Task<JsonObject> VerifyAsync(RecordedRequest request, string service) =>
+        NodeTool.VerifyAsync(NodeTool.VerifierInput(request, _server.BaseAddress.Authority, service), AwsQueryTransportTests.AccessKey, AwsQueryTransportTests.SecretKey, null);
 
     /// <summary>EC2 filters as a name → values map: numbering is the sender's choice, content is not.</summary>
     private static Dictionary<string, string[]> Filters(List<KeyValuePair<string, string>> form) =>
