@@ -1,0 +1,44 @@
+namespace Spot.Deploy.Emulator;
+
+/// <summary>Settings of a <see cref="SpotDeployEmulator"/>; every default suits a test.</summary>
+public sealed class EmulatorOptions
+{
+    /// <summary>The Spot token the emulator accepts (<c>Authorization: Bearer …</c>); any other gets HTTP 401.</summary>
+    public string SpotToken { get; set; } = "emulator-token";
+
+    /// <summary>The Spot account the emulator serves; calls must name it in <c>accountId</c>.</summary>
+    public string AccountId { get; set; } = "act-emulator";
+
+    /// <summary>The AWS region of EC2 and ELBv2.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>The AWS account id that owns seeded resources and appears in ARNs.</summary>
+    public string AwsAccountId { get; set; } = "123456789012";
+
+    /// <summary>
+    /// When set (with <see cref="AwsSecretAccessKey"/>), EC2 and ELBv2 requests must carry a valid SigV4
+    /// signature by this key pair; otherwise they must only be signed (an Authorization header is present).
+    /// </summary>
+    public string? AwsAccessKeyId { get; set; }
+
+    /// <summary>The secret of <see cref="AwsAccessKeyId"/>.</summary>
+    public string? AwsSecretAccessKey { get; set; }
+
+    /// <summary>How long an instance stays <c>pending</c> before it runs. Default 30 s.</summary>
+    public TimeSpan BootTime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a running instance takes to report <c>HEALTHY</c>. Default 30 s.</summary>
+    public TimeSpan HealthCheckDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The clock of instance lifecycles, rolls and rate limits. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Seed of every random choice (fault probabilities, ids), so runs are reproducible.</summary>
+    public int RandomSeed { get; set; } = 1;
+
+    /// <summary>Spot's per-minute limit per route × method; 0 (default) does not limit.</summary>
+    public int SpotRequestsPerMinute { get; set; }
+
+    /// <summary>The port to listen on (127.0.0.1); 0 picks a free one.</summary>
+    public int Port { get; set; }
+}

@@ -1,0 +1,17 @@
+using Spot.Deploy.Testing;
+
+namespace Spot.Deploy.Emulator.Tests.Conformance;
+
+/// <summary>The Node tools of tests/Spot.Deploy.Emulator.Tests/node.</summary>
+internal static class ConformanceNode
+{
+    public static NodeRunner Runner { get; } = new(
+        Path.Combine(PublicApiListing.RepositoryRoot(), "tests", "Spot.Deploy.Emulator.Tests", "node"),
+        Path.Combine("@apidevtools", "json-schema-ref-parser"),
+        "ajv",
+        Path.Combine("@aws-sdk", "client-ec2"),
+        Path.Combine("@aws-sdk", "client-elastic-load-balancing-v2"));
+
+    /// <summary>Spot's OpenAPI description, beside the repository (../shared/reference/spot-openapi/api).</summary>
+    public static string SpotSpecRoot => Path.GetFullPath(Path.Combine(PublicApiListing.RepositoryRoot(), "..", "shared", "reference", "spot-openapi", "api"));
+}
