@@ -24,26 +24,59 @@ public sealed class NodeRunner
 
     public IReadOnlyList<string> MarkerPackages { get; }
 
+    /// <summary>Written into node_modules after a complete install: a half-finished one never counts as done.</summary>
+    private const string CompleteMarker = ".spot-deploy-npm-ci-complete";
+
     public async Task EnsureInstalledAsync()
     {
         var gate = InstallGates.GetOrAdd(Folder, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
         try
         {
-            if (MarkerPackages.All(p => Directory.Exists(Path.Combine(Folder, "node_modules", p))))
+            if (IsInstalled())
+            {
+                return;
+            }
+
+            // Test projects run in parallel processes: a lock file keeps two npm ci runs out of one folder.
+            using var folderLock = await LockFolderAsync();
+            if (IsInstalled())
             {
                 return;
             }
 
             var (code, output, error) = await RunProcessAsync("npm", "ci --no-audit --no-fund", null, null);
-            if (code != 0)
+            if (code != 0 || !MarkerPackages.All(p => Directory.Exists(Path.Combine(Folder, "node_modules", p))))
             {
                 throw new InvalidOperationException($"npm ci failed in {Folder} ({code}): {output}\n{error}");
             }
+
+            await File.WriteAllTextAsync(Path.Combine(Folder, "node_modules", CompleteMarker), "installed by the Spot.Deploy tests\n");
         }
         finally
         {
             gate.Release();
+        }
+    }
+
+    private bool IsInstalled() =>
+        File.Exists(Path.Combine(Folder, "node_modules", CompleteMarker)) &&
+        MarkerPackages.All(p => Directory.Exists(Path.Combine(Folder, "node_modules", p)));
+
+    private async Task<FileStream> LockFolderAsync()
+    {
+        var path = Path.Combine(Folder, ".npm-install.lock");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 600)
+            {
+                // Another test process is installing; its npm ci takes seconds.
+                await Task.Delay(TimeSpan.FromMilliseconds(200));
+            }
         }
     }
 

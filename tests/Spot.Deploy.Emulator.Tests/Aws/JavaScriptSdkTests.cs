@@ -4,7 +4,7 @@ using Spot.Deploy.Testing;
 namespace Spot.Deploy.Emulator.Tests.Aws;
 
 /// <summary>
-/// The official AWS SDK for JavaScript v3 (pinned in tests/Spot.Deploy.Aws.Tests/node) against the
+/// The official AWS SDK for JavaScript v3 (pinned in tests/Spot.Deploy.Emulator.Tests/node) against the
 /// emulator over HTTP: its signatures are accepted, its parsers read the emulator's XML, and its view of
 /// the answers is what the emulator holds.
 /// </summary>
@@ -87,8 +87,7 @@ public sealed class JavaScriptSdkTests : IAsyncLifetime
         _aws.State.SeedTarget(blue, "i-0000000b", "unhealthy");
         _aws.Emulator.Calls.Clear();
 
-        var runner = new NodeRunner(Path.Combine(PublicApiListing.RepositoryRoot(), "tests", "Spot.Deploy.Aws.Tests", "node"),
-            "@aws-sdk/client-ec2", "@aws-sdk/client-elastic-load-balancing-v2");
+        var runner = global::Spot.Deploy.Emulator.Tests.Conformance.ConformanceNode.Runner;
         var environment = new Dictionary<string, string?>
         {
             ["EMULATOR_KEY"] = AwsHarness.AccessKey,
