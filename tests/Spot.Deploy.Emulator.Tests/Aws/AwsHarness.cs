@@ -2,8 +2,6 @@ using System.Net;
 using System.Text;
 using System.Xml.Linq;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Amazon.Runtime.Internal.Auth;
 using Spot.Deploy.Aws;
 using Spot.Deploy.Testing;
 
@@ -109,38 +107,10 @@ internal sealed class AwsHarness : IAsyncDisposable
         await Emulator.DisposeAsync();
     }
 
-    private List<KeyValuePair<string, string>> Sign(Uri endpoint, string service, byte[] body, string secretKey, string region)
-    {
-        var request = new DefaultRequest(new NoRequest(), service)
-        {
-            HttpMethod = "POST",
-            Endpoint = new Uri(endpoint.GetLeftPart(UriPartial.Authority)),
-            ResourcePath = endpoint.AbsolutePath,
-            Content = body,
-            AuthenticationRegion = region,
-            OverrideSigningServiceName = service,
-        };
-        request.Headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8";
-        var result = new AWS4Signer().SignRequest(request, new SigningConfig(service), null, AccessKey, secretKey, Clock.GetUtcNow().UtcDateTime);
-        request.Headers["Authorization"] = result.ForAuthorizationHeader;
-        return [.. request.Headers.Where(h => !h.Key.Equals("Host", StringComparison.OrdinalIgnoreCase))];
-    }
-
-    private sealed class NoRequest : AmazonWebServiceRequest
-    {
-    }
-
-    private sealed class SigningConfig(string service) : ClientConfig(null!)
-    {
-        public override string ServiceVersion => "query";
-
-        public override string UserAgent => "Spot.Deploy.Emulator.Tests";
-
-        public override string RegionEndpointServiceName => service;
-
-        public override Amazon.Runtime.Endpoints.Endpoint DetermineServiceOperationEndpoint(Amazon.Runtime.Endpoints.ServiceOperationEndpointParameters parameters) =>
-            throw new NotSupportedException();
-    }
+    /// <summary>Signs like our client does (Spot.Deploy.Aws's signer over AWSSDK.Core), with any secret and region.</summary>
+    private List<KeyValuePair<string, string>> Sign(Uri endpoint, string service, byte[] body, string secretKey, string region) =>
+        [.. global::Spot.Deploy.Aws.AwsSigner.Sign(endpoint, region, service, body, "application/x-www-form-urlencoded; charset=utf-8",
+            new ImmutableCredentials(AccessKey, secretKey, null), Clock.GetUtcNow().UtcDateTime)];
 }
 
 /// <summary>A raw answer: status, parsed XML (null when empty) and the text.</summary>
