@@ -1,0 +1,17 @@
+namespace Spot.Deploy.Strategies;
+
+/// <summary>
+/// Something a deployment reports while it runs (through <see cref="IProgress{T}"/>); orchestrators add
+/// their own kinds. Events are facts for display and logs, never inputs to decisions.
+/// </summary>
+/// <param name="Time">When it happened, on the deployment's <see cref="TimeProvider"/>.</param>
+public abstract record DeploymentEvent(DateTimeOffset Time);
+
+/// <summary>One poll of a group's instances while waiting for a steady state.</summary>
+/// <param name="Time">When the poll finished.</param>
+/// <param name="GroupId">The Elastigroup polled.</param>
+/// <param name="Healthy">How many of its instances Spot reported <c>HEALTHY</c>.</param>
+/// <param name="Total">How many instances the group had (group status).</param>
+/// <param name="Target">How many healthy instances the wait is for.</param>
+/// <param name="Polls">Polls so far, this one included (1 for the first).</param>
+public sealed record InstancesProgressEvent(DateTimeOffset Time, string GroupId, int Healthy, int Total, int Target, int Polls) : DeploymentEvent(Time);

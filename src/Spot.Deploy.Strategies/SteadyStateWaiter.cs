@@ -1,0 +1,156 @@
+using System.Globalization;
+using Spot.Deploy.Aws;
+using Spot.Deploy.Elastigroup;
+
+namespace Spot.Deploy.Strategies;
+
+/// <summary>
+/// Waits until an Elastigroup is steady: for a target of 0, no instances; for a target t &gt; 0, exactly t
+/// instances <c>HEALTHY</c> in Spot and t instances in the group — and, when asked, every one of them
+/// <c>healthy</c> in every given target group. Polls adaptively: at once, then after
+/// <see cref="SteadyStateOptions.InitialPollInterval"/>, backing off by
+/// <see cref="SteadyStateOptions.BackoffFactor"/> up to <see cref="SteadyStateOptions.MaxPollInterval"/>, and
+/// back to the initial pause whenever the healthy count grows.
+/// </summary>
+public sealed class SteadyStateWaiter
+{
+    private readonly IElastigroupClient _spot;
+    private readonly TrafficRouter? _traffic;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a waiter that checks Spot's health only.</summary>
+    /// <param name="spot">The Elastigroup client.</param>
+    /// <param name="timeProvider">The clock for pauses, the timeout and measurements.</param>
+    public SteadyStateWaiter(IElastigroupClient spot, TimeProvider timeProvider)
+        : this(spot, null, timeProvider)
+    {
+    }
+
+    /// <summary>Creates a waiter that can also check target-group health.</summary>
+    /// <param name="spot">The Elastigroup client.</param>
+    /// <param name="traffic">The ELBv2 router for <see cref="SteadyStateOptions.RequireTargetGroupHealth"/>, or null.</param>
+    /// <param name="timeProvider">The clock for pauses, the timeout and measurements.</param>
+    public SteadyStateWaiter(IElastigroupClient spot, TrafficRouter? traffic, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(spot);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _spot = spot;
+        _traffic = traffic;
+        _timeProvider = timeProvider;
+    }
+
+    /// <summary>
+    /// Polls the group until it is steady. Every poll reads <c>GET /aws/ec2/group/{groupId}/status</c> and,
+    /// for a target above 0, <c>GET /aws/ec2/group/{groupId}/instanceHealthiness</c>; with
+    /// <see cref="SteadyStateOptions.RequireTargetGroupHealth"/>, once Spot is steady, ELBv2
+    /// <c>DescribeTargetHealth</c> of each target group. An <see cref="InstancesProgressEvent"/> is reported
+    /// after every poll.
+    /// </summary>
+    /// <param name="groupId">The group.</param>
+    /// <param name="target">The number of healthy instances to wait for (0: wait until the group is empty).</param>
+    /// <param name="targetGroupArns">The group's target groups, for <see cref="SteadyStateOptions.RequireTargetGroupHealth"/>.</param>
+    /// <param name="options">How to wait; default <see cref="SteadyStateOptions"/>.</param>
+    /// <param name="progress">Receives an event after every poll, or null.</param>
+    /// <param name="cancellationToken">Stops the wait at once.</param>
+    /// <returns>What the last poll saw, how many polls were made and how long it took.</returns>
+    /// <exception cref="SteadyStateTimeoutException">The group was not steady within <see cref="SteadyStateOptions.Timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">Target-group health is required but there is no router or no target group.</exception>
+    public async Task<SteadyStateResult> WaitAsync(
+        string groupId,
+        int target,
+        IReadOnlyList<string>? targetGroupArns = null,
+        SteadyStateOptions? options = null,
+        IProgress<DeploymentEvent>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ArgumentOutOfRangeException.ThrowIfNegative(target);
+        options ??= new SteadyStateOptions();
+        options.Validate();
+        var checkTargetGroups = options.RequireTargetGroupHealth && target > 0;
+        if (checkTargetGroups && (_traffic is null || targetGroupArns is null || targetGroupArns.Count == 0))
+        {
+            // Silently skipping the gate would report a group steady that the load balancer does not serve.
+            throw new InvalidOperationException("RequireTargetGroupHealth needs a TrafficRouter and at least one target group ARN.");
+        }
+
+        var started = _timeProvider.GetTimestamp();
+        var interval = options.InitialPollInterval;
+        var polls = 0;
+        var previousHealthy = -1;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var observation = await PollAsync(groupId, target, checkTargetGroups ? targetGroupArns : null, cancellationToken).ConfigureAwait(false);
+            polls++;
+            progress?.Report(new InstancesProgressEvent(_timeProvider.GetUtcNow(), groupId, observation.Healthy, observation.Total, target, polls));
+            var elapsed = _timeProvider.GetElapsedTime(started);
+            if (observation.Steady)
+            {
+                return new SteadyStateResult(observation.Healthy, observation.Total, polls, elapsed);
+            }
+
+            if (elapsed >= options.Timeout)
+            {
+                throw new SteadyStateTimeoutException(groupId, target, observation.Healthy, observation.Total, polls, elapsed, observation.Details);
+            }
+
+            if (previousHealthy >= 0 && observation.Healthy > previousHealthy)
+            {
+                // More instances became healthy: the rest are likely close behind, so look again soon.
+                interval = options.InitialPollInterval;
+            }
+
+            previousHealthy = observation.Healthy;
+
+            // The last pause ends exactly at the deadline, so the final poll happens at the timeout itself.
+            var remaining = options.Timeout - elapsed;
+            await Task.Delay(interval < remaining ? interval : remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
+            interval = Grow(interval, options);
+        }
+    }
+
+    private static TimeSpan Grow(TimeSpan interval, SteadyStateOptions options)
+    {
+        var milliseconds = interval.TotalMilliseconds * options.BackoffFactor;
+
+        // Whole milliseconds, as timers count: the pauses actually taken are the ones computed here.
+        return milliseconds >= options.MaxPollInterval.TotalMilliseconds
+            ? options.MaxPollInterval
+            : TimeSpan.FromMilliseconds(Math.Floor(milliseconds));
+    }
+
+    private async Task<Observation> PollAsync(string groupId, int target, IReadOnlyList<string>? targetGroupArns, CancellationToken cancellationToken)
+    {
+        if (target == 0)
+        {
+            var remaining = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
+            return new Observation(0, remaining.Count, remaining.Count == 0, null);
+        }
+
+        var health = await _spot.GetInstanceHealthinessAsync(groupId, cancellationToken).ConfigureAwait(false);
+        var status = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
+        var healthyIds = health.Where(h => h.IsHealthy).Select(h => h.InstanceId ?? string.Empty).ToArray();
+        var spotSteady = healthyIds.Length == target && status.Count == target;
+        if (!spotSteady || targetGroupArns is null)
+        {
+            return new Observation(healthyIds.Length, status.Count, spotSteady, null);
+        }
+
+        foreach (var targetGroupArn in targetGroupArns)
+        {
+            var targetHealth = await _traffic!.GetHealthAsync(targetGroupArn, healthyIds, cancellationToken).ConfigureAwait(false);
+            if (!targetHealth.IsHealthy)
+            {
+                var unhealthy = string.Join(", ", targetHealth.Unhealthy.Select(t => $"{t.TargetId} {t.State}"));
+                var details = string.Create(CultureInfo.InvariantCulture, $"Spot reports every instance healthy, but target group '{targetGroupArn}' does not: {unhealthy}");
+                return new Observation(healthyIds.Length, status.Count, false, details);
+            }
+        }
+
+        return new Observation(healthyIds.Length, status.Count, true, null);
+    }
+
+    private readonly record struct Observation(int Healthy, int Total, bool Steady, string? Details);
+}
