@@ -53,8 +53,6 @@ internal sealed class SpotTransport
         _rejectedOnly = BuildPipeline(options, random, static e => e.IsRateLimited);
     }
 
-    internal TimeProvider TimeProvider => _options.TimeProvider;
-
     internal async Task<SpotEnvelope<T>> SendAsync<T>(SpotCall call, JsonTypeInfo<SpotEnvelope<T>> envelopeType, CancellationToken cancellationToken)
     {
         var bytes = await SendAsync(call, cancellationToken).ConfigureAwait(false);
