@@ -16,6 +16,17 @@ public sealed class DeploymentValidationException : Exception
         Reason = reason;
     }
 
+    /// <summary>Creates the exception for one invalid field, found invalid by another component (an AMI lookup, a route read).</summary>
+    /// <param name="field">The path of the invalid field, e.g. <c>Image</c> or <c>LoadBalancers[0].Production</c>.</param>
+    /// <param name="reason">What is wrong with it, as a sentence a person can act on.</param>
+    /// <param name="innerException">The error that showed it.</param>
+    public DeploymentValidationException(string field, string reason, Exception? innerException)
+        : base(field + ": " + reason, innerException)
+    {
+        Field = field;
+        Reason = reason;
+    }
+
     /// <summary>Creates the exception with no field (prefer the field overload).</summary>
     public DeploymentValidationException()
         : this("Request", "The deployment request is invalid.")

@@ -1,0 +1,398 @@
+using System.Globalization;
+using System.Text;
+using Spot.Deploy.Strategies.Execution;
+
+namespace Spot.Deploy.Strategies;
+
+/// <summary>
+/// A deployment of one app. Use it end to end (<see cref="RunAsync"/>) or stage by stage: <see cref="StartAsync"/>
+/// runs the setup, <see cref="RunNextStageAsync"/> each phase or traffic step when the caller decides, and
+/// <see cref="RollbackAsync"/> undoes everything. A dry run (<see cref="PlanAsync"/>) changes nothing.
+/// </summary>
+/// <remarks>
+/// Before the first change every input is checked and every read is made; a bad input is a
+/// <see cref="Planning.DeploymentValidationException"/> naming the field. While it runs, the app is locked
+/// (<see cref="AppLockedException"/> for a second deployment) and every change is journaled before it is made.
+/// A failure rolls back (or stops, per <see cref="DeploymentOptions.OnFailure"/>) and surfaces as a
+/// <see cref="DeploymentFailedException"/>; a cancellation stops between calls and surfaces as a
+/// <see cref="DeploymentCanceledException"/>. An instance runs once; dispose it to release the lock of a
+/// stage-by-stage deployment left unfinished (it stays resumable through <see cref="DeploymentRecovery"/>).
+/// </remarks>
+public abstract class Deployment : IAsyncDisposable, IDisposable
+{
+    private DeploymentRun? _run;
+    private AppLockHandle? _lock;
+    private DeploymentResult? _result;
+    private bool _started;
+
+    private protected Deployment(DeploymentServices services, DeploymentOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        Services = services;
+        Options = options ?? new DeploymentOptions();
+    }
+
+    /// <summary>The services the deployment runs with.</summary>
+    public DeploymentServices Services { get; }
+
+    /// <summary>The options.</summary>
+    public DeploymentOptions Options { get; }
+
+    /// <summary>The strategy.</summary>
+    public abstract DeploymentStrategy Strategy { get; }
+
+    /// <summary>The deployment id (journal) once started; null before.</summary>
+    public string? DeploymentId => _run?.Id;
+
+    /// <summary>The stages once started (setup, phases, traffic steps, swap, roll); empty before.</summary>
+    public IReadOnlyList<string> Stages => _run is null ? [] : [.. _run.Compiled.Stages.Select(s => s.Name)];
+
+    /// <summary>The index of the next stage to run; <see cref="Stages"/>.Count when all ran.</summary>
+    public int NextStage => _run?.NextStage ?? 0;
+
+    /// <summary>True once every stage ran and the deployment succeeded.</summary>
+    public bool IsComplete => _result is { Status: DeploymentStatus.Succeeded };
+
+    /// <summary>The outcome once finished (succeeded or rolled back explicitly); null before.</summary>
+    public DeploymentResult? Result => _result;
+
+    /// <summary>
+    /// Dry run: reads the account (groups, AMI, routes), plans, and returns every step and API call with all
+    /// numbers, without changing anything and without locking the app.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>The preview.</returns>
+    /// <exception cref="Planning.DeploymentValidationException">An input is invalid (the field is named).</exception>
+    public async Task<DeploymentPreview> PlanAsync(CancellationToken cancellationToken = default)
+    {
+        Options.Validate();
+        var compiled = await CompileAsync("dry-run", cancellationToken).ConfigureAwait(false);
+        return Preview(compiled);
+    }
+
+    /// <summary>Runs the whole deployment: setup, every stage (asking <see cref="DeploymentOptions.Gate"/> where gated), clean-up.</summary>
+    /// <param name="progress">Receives events (stages, steps, capacities, n/m healthy, gates, traffic, rollback), or null.</param>
+    /// <param name="cancellationToken">Stops the deployment between calls; nothing is rolled back (see <see cref="DeploymentCanceledException"/>).</param>
+    /// <returns>The result (status <see cref="DeploymentStatus.Succeeded"/>).</returns>
+    /// <exception cref="Planning.DeploymentValidationException">An input is invalid; nothing was changed.</exception>
+    /// <exception cref="AppLockedException">Another deployment of the app runs; nothing was changed.</exception>
+    /// <exception cref="DeploymentFailedException">A step failed; <see cref="DeploymentFailedException.Status"/> says whether it was rolled back.</exception>
+    /// <exception cref="DeploymentCanceledException">The deployment was cancelled; the message says where things are.</exception>
+    public async Task<DeploymentResult> RunAsync(IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await StartAsync(progress, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Checks everything, locks the app, journals the plan and runs the first stage (the setup). Then call
+    /// <see cref="RunNextStageAsync"/> for each stage, or <see cref="CompleteAsync"/>, or <see cref="RollbackAsync"/>.
+    /// </summary>
+    /// <param name="progress">Receives events for this and every later call, or null.</param>
+    /// <param name="cancellationToken">Stops the setup between calls.</param>
+    /// <returns>The plan being executed (as a dry run would show it).</returns>
+    /// <exception cref="Planning.DeploymentValidationException">An input is invalid; nothing was changed.</exception>
+    /// <exception cref="AppLockedException">Another deployment of the app runs; nothing was changed.</exception>
+    /// <exception cref="DeploymentFailedException">The setup failed (see its status).</exception>
+    /// <exception cref="InvalidOperationException">The deployment was started already.</exception>
+    public async Task<DeploymentPreview> StartAsync(IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (_started)
+        {
+            throw new InvalidOperationException("This deployment was started already; create a new instance for another deployment.");
+        }
+
+        _started = true;
+        Options.Validate();
+        var appName = AppNameForLock;
+        var id = NewDeploymentId(appName);
+        var owner = Options.Owner ?? string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/pid {Environment.ProcessId}/deployment {id}");
+        _lock = await Services.AppLock.AcquireAsync(appName, owner, cancellationToken).ConfigureAwait(false);
+        CompiledDeployment compiled;
+        try
+        {
+            compiled = await CompileAsync(id, cancellationToken).ConfigureAwait(false);
+            _run = await DeploymentRun.StartAsync(Services, Options, compiled, id, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _run.Progress = progress;
+        _run.Report(new DeploymentStartedEvent(Services.TimeProvider.GetUtcNow(), id, compiled.AppName, Strategy, compiled.Stages.Count, compiled.ImageId));
+        await RunStagesAsync(0, 1, askGates: false, cancellationToken).ConfigureAwait(false);
+        return Preview(compiled);
+    }
+
+    /// <summary>Runs the next stage (a phase, a traffic step, the swap) without asking the gate: the caller decides when.</summary>
+    /// <param name="cancellationToken">Stops the stage between calls.</param>
+    /// <returns>True while stages remain; false once the deployment succeeded.</returns>
+    /// <exception cref="DeploymentFailedException">The stage failed (see its status).</exception>
+    /// <exception cref="InvalidOperationException">The deployment was not started, or is finished.</exception>
+    public async Task<bool> RunNextStageAsync(CancellationToken cancellationToken = default)
+    {
+        var run = RequireRunning();
+        await RunStagesAsync(run.NextStage, 1, askGates: false, cancellationToken).ConfigureAwait(false);
+        return _result is null;
+    }
+
+    /// <summary>Runs every remaining stage, asking the gate where gated, and finishes the deployment.</summary>
+    /// <param name="cancellationToken">Stops the deployment between calls.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="DeploymentFailedException">A stage failed (see its status).</exception>
+    /// <exception cref="InvalidOperationException">The deployment was not started.</exception>
+    public async Task<DeploymentResult> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_result is not null)
+        {
+            return _result;
+        }
+
+        var run = RequireRunning();
+        await RunStagesAsync(run.NextStage, int.MaxValue, askGates: true, cancellationToken).ConfigureAwait(false);
+        return _result!;
+    }
+
+    /// <summary>Rolls the deployment back: every group and route back where it started; the new group deleted.</summary>
+    /// <param name="cancellationToken">Stops the rollback between calls (it can be finished by <see cref="DeploymentRecovery"/>).</param>
+    /// <returns>The result (status <see cref="DeploymentStatus.RolledBack"/>).</returns>
+    /// <exception cref="DeploymentFailedException">The rollback failed; the deployment needs attention.</exception>
+    /// <exception cref="InvalidOperationException">The deployment was not started, or succeeded already.</exception>
+    public async Task<DeploymentResult> RollbackAsync(CancellationToken cancellationToken = default)
+    {
+        var run = _run ?? throw new InvalidOperationException("The deployment was not started; there is nothing to roll back.");
+        if (_result is { Status: DeploymentStatus.Succeeded })
+        {
+            throw new InvalidOperationException($"Deployment {run.Id} succeeded; deploy the previous image to go back.");
+        }
+
+        if (_result is { Status: DeploymentStatus.RolledBack })
+        {
+            return _result;
+        }
+
+        try
+        {
+            _result = await RecoveryCore.RollbackAsync(run, "rollback requested by the caller", cancellationToken).ConfigureAwait(false);
+            return _result;
+        }
+        finally
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases the app lock of an unfinished stage-by-stage deployment (it stays resumable from the journal).</summary>
+    /// <returns>A task that completes when the lock is released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseAsync().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases the app lock (see <see cref="DisposeAsync"/>).</summary>
+    public void Dispose()
+    {
+        _lock?.Dispose();
+        _lock = null;
+        GC.SuppressFinalize(this);
+    }
+
+    private protected abstract string AppNameForLock { get; }
+
+    private protected abstract Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken);
+
+    private DeploymentRun RequireRunning()
+    {
+        var run = _run ?? throw new InvalidOperationException("Call StartAsync first.");
+        if (_result is not null)
+        {
+            throw new InvalidOperationException($"Deployment {run.Id} is finished ({_result.Status}).");
+        }
+
+        if (_lock is null)
+        {
+            throw new InvalidOperationException($"Deployment {run.Id} stopped (failed, cancelled or disposed); resume it with DeploymentRecovery.");
+        }
+
+        return run;
+    }
+
+    private async Task RunStagesAsync(int first, int count, bool askGates, CancellationToken cancellationToken)
+    {
+        var run = _run!;
+        try
+        {
+            await run.GuardAsync(async () =>
+            {
+                var stage = first;
+                for (var n = 0; n < count && stage < run.Compiled.Stages.Count; n++, stage = run.NextStage)
+                {
+                    await run.RunStageAsync(stage, askGates, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (run.IsComplete)
+                {
+                    _result = await run.SucceedAsync().ConfigureAwait(false);
+                }
+
+                return true;
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        if (_result is not null)
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReleaseAsync()
+    {
+        if (_lock is { } handle)
+        {
+            _lock = null;
+            await handle.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private string NewDeploymentId(string appName)
+    {
+        var safe = new StringBuilder(appName.Length);
+        foreach (var c in appName)
+        {
+            safe.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-');
+        }
+
+        if (safe.Length == 0 || !char.IsAsciiLetterOrDigit(safe[0]))
+        {
+            safe.Insert(0, 'd');
+        }
+
+        if (safe.Length > 80)
+        {
+            safe.Length = 80;
+        }
+
+        var now = Services.TimeProvider.GetUtcNow();
+        return string.Create(CultureInfo.InvariantCulture, $"{safe}-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}");
+    }
+
+    internal static DeploymentPreview Preview(CompiledDeployment compiled) =>
+        new(compiled.Strategy, compiled.AppName, compiled.ImageId, compiled.NewGroupName, compiled.PlannedCapacity, compiled.CapacitySource,
+            [.. compiled.Stages.Select(s => s.Name)],
+            [.. compiled.Ops.Select(op => new PreviewStep(op.Id, op.Stage, op.Description, ApiCalls.Of(op, compiled), op.Cleanup))],
+            compiled.PlanSteps);
+}
+
+/// <summary>A Basic deployment: a new revision group <c>A__N</c> takes over in one phase at 100 %.</summary>
+public sealed class BasicDeployment : Deployment
+{
+    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
+    /// <param name="services">Clients, journal, lock, clock.</param>
+    /// <param name="request">What to deploy.</param>
+    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
+    public BasicDeployment(DeploymentServices services, BasicDeploymentRequest request, DeploymentOptions? options = null)
+        : base(services, options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Request = request;
+    }
+
+    /// <summary>The request.</summary>
+    public BasicDeploymentRequest Request { get; }
+
+    /// <inheritdoc />
+    public override DeploymentStrategy Strategy => DeploymentStrategy.Basic;
+
+    private protected override string AppNameForLock => Request.AppName;
+
+    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+        DeploymentCompiler.CompileRevisionsAsync(Services, Options, Request, [new Planning.CanaryPhase(Planning.PhaseStep.Percent(100))],
+            Request.RetainedEmptyRevisions, DeploymentStrategy.Basic, cancellationToken);
+}
+
+/// <summary>A Canary deployment: a new revision group <c>A__N</c> grows phase by phase while the previous one shrinks.</summary>
+public sealed class CanaryDeployment : Deployment
+{
+    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
+    /// <param name="services">Clients, journal, lock, clock.</param>
+    /// <param name="request">What to deploy, with its phases.</param>
+    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
+    public CanaryDeployment(DeploymentServices services, CanaryDeploymentRequest request, DeploymentOptions? options = null)
+        : base(services, options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Request = request;
+    }
+
+    /// <summary>The request.</summary>
+    public CanaryDeploymentRequest Request { get; }
+
+    /// <inheritdoc />
+    public override DeploymentStrategy Strategy => DeploymentStrategy.Canary;
+
+    private protected override string AppNameForLock => Request.AppName;
+
+    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+        DeploymentCompiler.CompileRevisionsAsync(Services, Options, Request, [.. Request.Phases ?? []],
+            Request.RetainedEmptyRevisions, DeploymentStrategy.Canary, cancellationToken);
+}
+
+/// <summary>A Blue/Green deployment: a stage group behind the stage routes, then a swap (or weighted shift) of production traffic.</summary>
+public sealed class BlueGreenDeployment : Deployment
+{
+    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
+    /// <param name="services">Clients (an AwsConnection is required), journal, lock, clock.</param>
+    /// <param name="request">What to deploy, with the routes.</param>
+    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
+    public BlueGreenDeployment(DeploymentServices services, BlueGreenDeploymentRequest request, DeploymentOptions? options = null)
+        : base(services, options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Request = request;
+    }
+
+    /// <summary>The request.</summary>
+    public BlueGreenDeploymentRequest Request { get; }
+
+    /// <inheritdoc />
+    public override DeploymentStrategy Strategy => DeploymentStrategy.BlueGreen;
+
+    private protected override string AppNameForLock => Request.AppName;
+
+    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+        DeploymentCompiler.CompileBlueGreenAsync(Services, Options, Request, deploymentId, cancellationToken);
+}
+
+/// <summary>A Spot-managed roll: the group's image updated in place and its instances replaced by Spot's blue/green roll.</summary>
+public sealed class SpotRollDeployment : Deployment
+{
+    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
+    /// <param name="services">Clients, journal, lock, clock.</param>
+    /// <param name="request">What to roll.</param>
+    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
+    public SpotRollDeployment(DeploymentServices services, SpotRollDeploymentRequest request, DeploymentOptions? options = null)
+        : base(services, options)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Request = request;
+    }
+
+    /// <summary>The request.</summary>
+    public SpotRollDeploymentRequest Request { get; }
+
+    /// <inheritdoc />
+    public override DeploymentStrategy Strategy => DeploymentStrategy.SpotRoll;
+
+    private protected override string AppNameForLock => Request.AppName;
+
+    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+        DeploymentCompiler.CompileRollAsync(Services, Request, cancellationToken);
+}

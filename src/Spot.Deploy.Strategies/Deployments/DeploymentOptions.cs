@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Spot.Deploy.Strategies;
+
+/// <summary>What a deployment does when a step fails.</summary>
+public enum FailurePolicy
+{
+    /// <summary>Roll back at once to where the deployment started (default).</summary>
+    RollBack,
+
+    /// <summary>Stop and leave everything as it is for a person (status <see cref="DeploymentStatus.NeedsAttention"/>); resume or roll back later.</summary>
+    Stop,
+}
+
+/// <summary>How deployments run. One instance can be shared by many deployments; do not change it while they run.</summary>
+public sealed class DeploymentOptions
+{
+    /// <summary>What to do when a step fails (default <see cref="FailurePolicy.RollBack"/>).</summary>
+    public FailurePolicy OnFailure { get; set; } = FailurePolicy.RollBack;
+
+    /// <summary>How to wait for groups to become steady (adaptive polling, timeout per wait, optional target-group health).</summary>
+    public SteadyStateOptions SteadyState { get; set; } = new();
+
+    /// <summary>
+    /// A rollback also brings back the older running revisions setup scaled to 0 (ours, default true) so a
+    /// rollback ends exactly where the deployment started; false keeps them at 0 as the reference does.
+    /// </summary>
+    public bool RestoreScaledDownGroupsOnRollback { get; set; } = true;
+
+    /// <summary>The check run before each gated stage (between phases, before traffic steps); null approves at once.</summary>
+    public IDeploymentGate? Gate { get; set; }
+
+    /// <summary>How long a gate may keep answering "wait" before the deployment fails (default 24 h).</summary>
+    public TimeSpan GateTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long a Spot roll may take before it is stopped and the deployment fails (default 2 h).</summary>
+    public TimeSpan RollTimeout { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>Who holds the app lock, for the refusal message of a second deployment (default machine/process).</summary>
+    public string? Owner { get; set; }
+
+    /// <summary>Checks every value; called by every deployment before it starts.</summary>
+    /// <exception cref="ArgumentException">A value is out of range (the message names it).</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(OnFailure))
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"OnFailure: unknown policy {(int)OnFailure}."), nameof(OnFailure));
+        }
+
+        if (SteadyState is null)
+        {
+            throw new ArgumentException("SteadyState must not be null.", nameof(SteadyState));
+        }
+
+        SteadyState.Validate();
+        if (GateTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"GateTimeout must be positive (was {GateTimeout}).", nameof(GateTimeout));
+        }
+
+        if (RollTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"RollTimeout must be positive (was {RollTimeout}).", nameof(RollTimeout));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Spot.Deploy.Planning;
+
+namespace Spot.Deploy.Strategies;
+
+/// <summary>A dry run: every step a deployment would take and every API call it would make, with all numbers. Nothing was changed to make it.</summary>
+public sealed class DeploymentPreview
+{
+    internal DeploymentPreview(DeploymentStrategy strategy, string appName, string imageId, string? newGroupName, Capacity? plannedCapacity,
+        CapacitySource? capacitySource, IReadOnlyList<string> stages, IReadOnlyList<PreviewStep> steps, IReadOnlyList<PlanStep> planSteps)
+    {
+        Strategy = strategy;
+        AppName = appName;
+        ImageId = imageId;
+        NewGroupName = newGroupName;
+        PlannedCapacity = plannedCapacity;
+        CapacitySource = capacitySource;
+        Stages = stages;
+        Steps = steps;
+        PlanSteps = planSteps;
+    }
+
+    /// <summary>The strategy.</summary>
+    public DeploymentStrategy Strategy { get; }
+
+    /// <summary>The app.</summary>
+    public string AppName { get; }
+
+    /// <summary>The AMI the deployment would launch (resolved from the query).</summary>
+    public string ImageId { get; }
+
+    /// <summary>The group it would create (<c>A__N</c>, <c>A__STAGE</c>), or null for a Spot roll.</summary>
+    public string? NewGroupName { get; }
+
+    /// <summary>The new group's planned capacity, or null for a Spot roll.</summary>
+    public Capacity? PlannedCapacity { get; }
+
+    /// <summary>Where the planned capacity comes from.</summary>
+    public CapacitySource? CapacitySource { get; }
+
+    /// <summary>The stages (setup, phases, traffic steps, swap, roll), in order.</summary>
+    public IReadOnlyList<string> Stages { get; }
+
+    /// <summary>Every step in order, with the API calls it makes.</summary>
+    public IReadOnlyList<PreviewStep> Steps { get; }
+
+    /// <summary>The planner's steps (Spot.Deploy.Planning), for callers that draw them.</summary>
+    public IReadOnlyList<PlanStep> PlanSteps { get; }
+
+    /// <summary>The preview as text: one line per stage and step, calls indented.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Strategy} deployment of {AppName}, image {ImageId}");
+        if (NewGroupName is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", new group {NewGroupName}");
+        }
+
+        if (PlannedCapacity is { } capacity)
+        {
+            text.Append(CultureInfo.InvariantCulture, $", planned capacity {capacity} ({CapacitySource})");
+        }
+
+        text.AppendLine();
+        for (var stage = 0; stage < Stages.Count; stage++)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{stage + 1}. {Stages[stage]}");
+            foreach (var step in Steps.Where(s => s.Stage == stage))
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"   {step.StepId}: {step.Description}");
+                foreach (var call in step.ApiCalls)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"       {call}");
+                }
+            }
+        }
+
+        return text.ToString();
+    }
+}
+
+/// <summary>One step of a dry run.</summary>
+/// <param name="StepId">The id the journal uses for it.</param>
+/// <param name="Stage">The stage index.</param>
+/// <param name="Description">What it does, with every number.</param>
+/// <param name="ApiCalls">The calls it makes (method and route, or AWS action), polling described once.</param>
+/// <param name="IsCleanup">A clean-up step: a failure is a warning, not a failed deployment.</param>
+public sealed record PreviewStep(string StepId, int Stage, string Description, IReadOnlyList<string> ApiCalls, bool IsCleanup);
