@@ -105,6 +105,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         _started = true;
         Options.Validate();
         var appName = AppNameForLock;
+        Planning.AppName.Validate(appName);
         var id = NewDeploymentId(appName);
         var owner = Options.Owner ?? string.Create(CultureInfo.InvariantCulture, $"{Environment.MachineName}/pid {Environment.ProcessId}/deployment {id}");
         _lock = await Services.AppLock.AcquireAsync(appName, owner, cancellationToken).ConfigureAwait(false);
@@ -172,6 +173,8 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         {
             return _result;
         }
+
+        RecoveryCore.EnsureRollbackPossible(run);
 
         try
         {

@@ -79,7 +79,7 @@ public sealed class DeploymentRecovery
     /// <param name="cancellationToken">Stops between calls.</param>
     /// <returns>The result (status <see cref="DeploymentStatus.RolledBack"/>).</returns>
     /// <exception cref="DeploymentJournalException">There is no such deployment, or its journal is corrupt.</exception>
-    /// <exception cref="InvalidOperationException">The deployment succeeded; deploy the previous image instead.</exception>
+    /// <exception cref="InvalidOperationException">The deployment succeeded, or every step but the clean-up did (resume it to finish; deploy the previous image to go back).</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
     /// <exception cref="DeploymentFailedException">The rollback failed; the deployment still needs attention.</exception>
     public async Task<DeploymentResult> RollbackAsync(string deploymentId, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
@@ -99,6 +99,8 @@ public sealed class DeploymentRecovery
         {
             return run.Finish(DeploymentStatus.RolledBack, "rolled_back");
         }
+
+        RecoveryCore.EnsureRollbackPossible(run);
 
         return await RecoveryCore.RollbackAsync(run, "rollback requested", cancellationToken).ConfigureAwait(false);
     }
@@ -123,6 +125,16 @@ public sealed class DeploymentRecovery
 /// <summary>The rollback used by deployments and recovery: runs it, maps a failure to NeedsAttention.</summary>
 internal static class RecoveryCore
 {
+    /// <summary>Refuses to roll back a deployment whose every step but the clean-up succeeded (clean-up may have deleted groups).</summary>
+    public static void EnsureRollbackPossible(DeploymentRun run)
+    {
+        if (run.IsPastPointOfNoReturn)
+        {
+            throw new InvalidOperationException(
+                $"Deployment {run.Id} of {run.Compiled.AppName} completed its final stage ({run.Compiled.FinalGroupName} runs {run.Compiled.ImageId}); only its clean-up may be left, which can delete groups, so it cannot be rolled back. Resume it to finish the clean-up; deploy the previous image to go back.");
+        }
+    }
+
     public static async Task<DeploymentResult> RollbackAsync(DeploymentRun run, string reason, CancellationToken cancellationToken)
     {
         try

@@ -5,7 +5,7 @@ namespace Spot.Deploy.Strategies;
 /// <summary>How a deployment (or a resume, or a rollback) ended.</summary>
 public sealed class DeploymentResult
 {
-    internal DeploymentResult(string deploymentId, string appName, DeploymentStrategy strategy, DeploymentStatus status, string? groupId, string? groupName, TimeSpan elapsed, IReadOnlyList<string> warnings)
+    internal DeploymentResult(string deploymentId, string appName, DeploymentStrategy strategy, DeploymentStatus status, string? groupId, string? groupName, TimeSpan elapsed)
     {
         DeploymentId = deploymentId;
         AppName = appName;
@@ -14,7 +14,6 @@ public sealed class DeploymentResult
         GroupId = groupId;
         GroupName = groupName;
         Elapsed = elapsed;
-        Warnings = warnings;
     }
 
     /// <summary>The deployment id (the journal's).</summary>
@@ -38,10 +37,7 @@ public sealed class DeploymentResult
     /// <summary>How long this call took on the deployment's clock.</summary>
     public TimeSpan Elapsed { get; }
 
-    /// <summary>Problems that did not fail the deployment, such as a clean-up delete that failed.</summary>
-    public IReadOnlyList<string> Warnings { get; }
-
     /// <inheritdoc />
     public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{Strategy} deployment {DeploymentId} of {AppName}: {Status} in {Elapsed.TotalSeconds:0.#} s{(GroupName is null ? string.Empty : $", group {GroupName} ({GroupId})")}{(Warnings.Count == 0 ? string.Empty : $", {Warnings.Count} warning(s)")}");
+        string.Create(CultureInfo.InvariantCulture, $"{Strategy} deployment {DeploymentId} of {AppName}: {Status} in {Elapsed.TotalSeconds:0.#} s{(GroupName is null ? string.Empty : $", group {GroupName} ({GroupId})")}");
 }

@@ -151,7 +151,6 @@ internal static class DeploymentCompiler
         var stages = new List<StageInfo> { new("stage setup", GateBefore: false) };
         var ids = new StepIds();
         var retired = new List<RetiredGroup>();
-        var suffix = deploymentId.Length > 8 ? deploymentId[^8..] : deploymentId;
         var cleanups = new List<Op>();
         foreach (var step in plan.Steps)
         {
@@ -163,7 +162,7 @@ internal static class DeploymentCompiler
                     // succeeded; a rollback gives it back its name and capacity.
                     var existing = groups.First(g => g.Id == delete.Group.Id);
                     var capacity = existing.Capacity ?? Capacity.Zero;
-                    var retiredName = $"{existing.Name}__retired-{suffix}";
+                    var retiredName = $"{existing.Name}__retired-{(existing.Id.StartsWith("sig-", StringComparison.Ordinal) ? existing.Id[4..] : existing.Id)}";
                     retired.Add(new RetiredGroup(new RecordedGroup(existing.Id, existing.Name, capacity), retiredName));
                     if (!capacity.IsZero)
                     {

@@ -17,6 +17,8 @@ internal sealed class DeploymentRun
 {
     private const string RollbackPlanNote = "rollbackPlan";
     private const string RollStartedNote = "rollStarted";
+    private const int CleanupAttempts = 6;
+    private static readonly TimeSpan CleanupRetryBase = TimeSpan.FromSeconds(30);
 
     private readonly DeploymentServices _services;
     private readonly DeploymentOptions _options;
@@ -25,7 +27,6 @@ internal sealed class DeploymentRun
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _attempted = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _rollIds = new(StringComparer.Ordinal);
-    private readonly List<string> _warnings = [];
     private JsonArray? _rollbackPlan;
     private string? _newGroupId;
     private string? _inFlight;
@@ -50,8 +51,6 @@ internal sealed class DeploymentRun
 
     public IProgress<DeploymentEvent>? Progress { get; set; }
 
-    public IReadOnlyList<string> Warnings => _warnings;
-
     /// <summary>The first stage with an operation not done yet; <see cref="CompiledDeployment.Stages"/>.Count when all are.</summary>
     public int NextStage
     {
@@ -71,6 +70,12 @@ internal sealed class DeploymentRun
     }
 
     public bool IsComplete => NextStage >= Compiled.Stages.Count;
+
+    /// <summary>
+    /// True once every step but the clean-up succeeded: the new version runs and clean-up may have deleted
+    /// groups, so the deployment can only be finished (resumed), not rolled back.
+    /// </summary>
+    public bool IsPastPointOfNoReturn => Compiled.Ops.Where(o => !o.Cleanup).All(o => _done.Contains(o.Id)) && _rollbackPlan is null;
 
     private TimeProvider Time => _services.TimeProvider;
 
@@ -98,7 +103,6 @@ internal sealed class DeploymentRun
         }
 
         var run = new DeploymentRun(services, options, CompiledDeployment.FromPlanJson(record.Plan), record.Id, record.StartedAt);
-        var cleanup = run.Compiled.Ops.Where(o => o.Cleanup).Select(o => o.Id).ToHashSet(StringComparer.Ordinal);
         var create = run.Compiled.Ops.FirstOrDefault(o => o.Kind == OpKind.Create)?.Id;
         foreach (var entry in record.Entries)
         {
@@ -115,9 +119,6 @@ internal sealed class DeploymentRun
                         run._newGroupId = groupId;
                     }
 
-                    break;
-                case JournalEntryKind.Result when cleanup.Contains(entry.StepId):
-                    run._done.Add(entry.StepId);
                     break;
                 case JournalEntryKind.Note when entry.Operation == RollStartedNote && (entry.Data?["rollId"]?.GetValue<string>()) is { } rollId:
                     run._rollIds[entry.StepId] = rollId;
@@ -186,7 +187,7 @@ internal sealed class DeploymentRun
         return new DeploymentResult(Id, Compiled.AppName, Compiled.Strategy, status,
             succeeded ? (Compiled.Strategy == DeploymentStrategy.SpotRoll ? Compiled.RollGroupId : _newGroupId) : null,
             succeeded ? Compiled.FinalGroupName : null,
-            elapsed, _warnings.AsReadOnly());
+            elapsed);
     }
 
     /// <summary>
@@ -227,6 +228,14 @@ internal sealed class DeploymentRun
         _inFlight = null;
         DeploymentLog.StepFailed(_logger, failure, Id, failedStep ?? "(no step)");
         var what = failedStep is null ? failure.Message : $"{failedStep}: {failure.Message}";
+        if (IsPastPointOfNoReturn)
+        {
+            await NeedsAttentionAsync("needs_attention").ConfigureAwait(false);
+            return new DeploymentFailedException(
+                $"Deployment {Id} of {Compiled.AppName} is deployed ({Compiled.FinalGroupName} runs {Compiled.ImageId}), but its clean-up failed at {what} Nothing was rolled back; the status is NeedsAttention. Resume it with DeploymentRecovery and id {Id} to finish the clean-up.",
+                Id, DeploymentStatus.NeedsAttention, failedStep, failure, null);
+        }
+
         if (_options.OnFailure == FailurePolicy.Stop)
         {
             await NeedsAttentionAsync("needs_attention").ConfigureAwait(false);
@@ -468,7 +477,9 @@ internal sealed class DeploymentRun
         JsonObject? data;
         try
         {
-            data = await PerformAsync(op, retry, cancellationToken).ConfigureAwait(false);
+            data = op.Cleanup
+                ? await CleanUpAsync(op, retry, cancellationToken).ConfigureAwait(false)
+                : await PerformAsync(op, retry, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
@@ -477,17 +488,6 @@ internal sealed class DeploymentRun
                 ? JournalOutcome.Failed
                 : JournalOutcome.Unknown;
             await _services.Journal.AppendAsync(Id, JournalEntry.Result(op.Id, op.Kind.ToString(), outcome, null, e is OperationCanceledException ? "cancelled" : e.Message), CancellationToken.None).ConfigureAwait(false);
-            if (op.Cleanup && e is not OperationCanceledException)
-            {
-                var warning = $"Clean-up step failed and was skipped: {op.Description}: {e.Message}";
-                _warnings.Add(warning);
-                _done.Add(op.Id);
-                _inFlight = null;
-                DeploymentLog.Warning(_logger, Id, warning);
-                Report(new DeploymentWarningEvent(Time.GetUtcNow(), warning));
-                return;
-            }
-
             throw;
         }
 
@@ -497,6 +497,44 @@ internal sealed class DeploymentRun
         _inFlight = null;
         Report(new StepCompletedEvent(Time.GetUtcNow(), op.Id, op.Description));
     }
+
+    /// <summary>
+    /// A clean-up step outlasts transient errors (a 429 storm longer than the client's retries, a 5xx spell):
+    /// it is tried again after 30 s, 1, 2, 4 and 8 minutes before the failure surfaces.
+    /// </summary>
+    private async Task<JsonObject?> CleanUpAsync(Op op, bool retry, CancellationToken cancellationToken)
+    {
+        var pause = CleanupRetryBase;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var data = await PerformAsync(op, retry || attempt > 1, cancellationToken).ConfigureAwait(false);
+                if (attempt > 1)
+                {
+                    var note = string.Create(CultureInfo.InvariantCulture, $"Clean-up step {op.Id} ({op.Description}) succeeded at attempt {attempt}.");
+                    DeploymentLog.Warning(_logger, Id, note);
+                    Report(new DeploymentWarningEvent(Time.GetUtcNow(), note));
+                }
+
+                return data;
+            }
+            catch (Exception e) when (attempt < CleanupAttempts && IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                DeploymentLog.Warning(_logger, Id, string.Create(CultureInfo.InvariantCulture, $"Clean-up step {op.Id} failed (attempt {attempt}), trying again in {pause.TotalSeconds:0} s: {e.Message}"));
+                await Task.Delay(pause, Time, cancellationToken).ConfigureAwait(false);
+                pause += pause;
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception e) => e switch
+    {
+        SpotApiException spot => spot.IsTransient || spot.IsRateLimited || spot.IsTimeout,
+        AwsApiException aws => aws.IsTransient || aws.IsThrottling || aws.IsTimeout,
+        TimeoutException or HttpRequestException => true,
+        _ => false,
+    };
 
     private async Task<JsonObject?> PerformAsync(Op op, bool retry, CancellationToken cancellationToken)
     {
