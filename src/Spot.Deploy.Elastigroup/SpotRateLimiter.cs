@@ -11,7 +11,7 @@ public sealed class SpotRateLimiter
     public const int DefaultRequestsPerMinute = 300;
 
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(60);
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<Slot>> _windows = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a limiter on the system clock.</summary>
@@ -40,11 +40,42 @@ public sealed class SpotRateLimiter
     /// <param name="route">The route template, e.g. <c>/aws/ec2/group/{groupId}/capacity</c> (not the concrete path).</param>
     /// <param name="cancellationToken">Stops the wait.</param>
     /// <returns>How long the call waited.</returns>
-    public async Task<TimeSpan> AcquireAsync(string method, string route, CancellationToken cancellationToken = default)
+    public async Task<TimeSpan> AcquireAsync(string method, string route, CancellationToken cancellationToken = default) =>
+        (await AcquireSlotAsync(method, route, cancellationToken).ConfigureAwait(false)).Waited;
+
+    /// <summary>
+    /// Re-stamps a slot with the time its call's answer arrived: Spot counts a call when it arrives, which can be
+    /// later than when the slot was granted, so the slot stays in the window until a minute after the answer.
+    /// </summary>
+    internal void Complete(Slot? slot)
+    {
+        if (slot is null)
+        {
+            return;
+        }
+
+        lock (_windows)
+        {
+            var now = _timeProvider.GetUtcNow();
+            if (now > slot.Time)
+            {
+                slot.Time = now;
+            }
+        }
+    }
+
+    /// <summary>One call's place in a window.</summary>
+    internal sealed class Slot
+    {
+        public DateTimeOffset Time { get; set; }
+    }
+
+    /// <summary>Waits for a slot (see <see cref="AcquireAsync"/>) and returns it, to be re-stamped by <see cref="Complete"/>.</summary>
+    internal async Task<(TimeSpan Waited, Slot? Slot)> AcquireSlotAsync(string method, string route, CancellationToken cancellationToken = default)
     {
         if (RequestsPerMinute == 0)
         {
-            return TimeSpan.Zero;
+            return (TimeSpan.Zero, null);
         }
 
         var key = method + " " + route;
@@ -57,22 +88,23 @@ public sealed class SpotRateLimiter
                 var now = _timeProvider.GetUtcNow();
                 if (!_windows.TryGetValue(key, out var window))
                 {
-                    window = new Queue<DateTimeOffset>();
+                    window = new Queue<Slot>();
                     _windows[key] = window;
                 }
 
-                while (window.Count > 0 && now - window.Peek() >= Window)
+                while (window.Count > 0 && now - window.Peek().Time >= Window)
                 {
                     window.Dequeue();
                 }
 
                 if (window.Count < RequestsPerMinute)
                 {
-                    window.Enqueue(now);
-                    return waited;
+                    var slot = new Slot { Time = now };
+                    window.Enqueue(slot);
+                    return (waited, slot);
                 }
 
-                delay = window.Peek() + Window - now;
+                delay = window.Peek().Time + Window - now;
             }
 
             await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);

@@ -158,12 +158,24 @@ internal sealed class SpotTransport
 
     private async ValueTask<AttemptResult> SendOnceAsync(SpotCall call, int attempt, CancellationToken cancellationToken)
     {
-        var waited = await _limiter.AcquireAsync(call.Method.Method, call.RouteTemplate, cancellationToken).ConfigureAwait(false);
+        var (waited, slot) = await _limiter.AcquireSlotAsync(call.Method.Method, call.RouteTemplate, cancellationToken).ConfigureAwait(false);
         if (waited > TimeSpan.Zero)
         {
             Log.RateLimitWait(_logger, call.Method.Method, call.RouteTemplate, (long)waited.TotalMilliseconds);
         }
 
+        try
+        {
+            return await SendAttemptAsync(call, attempt, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _limiter.Complete(slot);
+        }
+    }
+
+    private async ValueTask<AttemptResult> SendAttemptAsync(SpotCall call, int attempt, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(call.Method, BuildUri(call));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _options.Token);
         request.Headers.Accept.Add(Json);

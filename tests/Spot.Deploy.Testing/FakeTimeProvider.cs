@@ -55,6 +55,15 @@ public sealed class FakeTimeProvider : TimeProvider
             target = _now + by;
         }
 
+        AdvanceTo(target);
+    }
+
+    /// <summary>
+    /// Moves the clock to <paramref name="target"/> (never backwards: concurrent advances only ever move it
+    /// forward), firing every timer that falls due, in order.
+    /// </summary>
+    private void AdvanceTo(DateTimeOffset target)
+    {
         while (true)
         {
             FakeTimer? next;
@@ -63,13 +72,21 @@ public sealed class FakeTimeProvider : TimeProvider
                 next = _timers.Where(t => t.Due is { } due && due <= target).OrderBy(t => t.Due).ThenBy(t => t.Sequence).FirstOrDefault();
                 if (next is null)
                 {
-                    Elapsed += target - _now;
-                    _now = target;
+                    if (target > _now)
+                    {
+                        Elapsed += target - _now;
+                        _now = target;
+                    }
+
                     return;
                 }
 
-                Elapsed += next.Due!.Value - _now;
-                _now = next.Due!.Value;
+                if (next.Due!.Value > _now)
+                {
+                    Elapsed += next.Due.Value - _now;
+                    _now = next.Due.Value;
+                }
+
                 next.Due = next.Period is { } period && period > TimeSpan.Zero ? _now + period : null;
             }
 
@@ -112,16 +129,14 @@ public sealed class FakeTimeProvider : TimeProvider
     private void AdvanceTo(FakeTimer timer)
     {
         DateTimeOffset? due;
-        DateTimeOffset now;
         lock (_gate)
         {
             due = timer.Due;
-            now = _now;
         }
 
         if (due is { } d)
         {
-            Advance(d > now ? d - now : TimeSpan.Zero);
+            AdvanceTo(d);
         }
     }
 
