@@ -17,6 +17,8 @@ public sealed class SteadyStateWaiter
     private readonly IElastigroupClient _spot;
     private readonly TrafficRouter? _traffic;
     private readonly TimeProvider _timeProvider;
+    private readonly object _learnGate = new();
+    private (TimeSpan Low, TimeSpan High)? _readiness;
 
     /// <summary>Creates a waiter that checks Spot's health only.</summary>
     /// <param name="spot">The Elastigroup client.</param>
@@ -76,9 +78,12 @@ public sealed class SteadyStateWaiter
         }
 
         var started = _timeProvider.GetTimestamp();
-        var interval = options.InitialPollInterval;
         var polls = 0;
         var previousHealthy = -1;
+        var growth = false;
+        var lastNotReady = TimeSpan.Zero;
+        var interval = options.InitialPollInterval;
+        var due = new Queue<TimeSpan>();
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -88,6 +93,11 @@ public sealed class SteadyStateWaiter
             var elapsed = _timeProvider.GetElapsedTime(started);
             if (observation.Steady)
             {
+                if (growth && options.LearnReadinessTime)
+                {
+                    Learn(lastNotReady, elapsed);
+                }
+
                 return new SteadyStateResult(observation.Healthy, observation.Total, polls, elapsed);
             }
 
@@ -96,18 +106,79 @@ public sealed class SteadyStateWaiter
                 throw new SteadyStateTimeoutException(groupId, target, observation.Healthy, observation.Total, polls, elapsed, observation.Details);
             }
 
-            if (previousHealthy >= 0 && observation.Healthy > previousHealthy)
+            if (!observation.SpotSteady)
+            {
+                lastNotReady = elapsed;
+            }
+
+            if (polls == 1 && target > 0 && observation.Healthy < target && observation.Total <= target)
+            {
+                // A wait for new instances: none can be ready before a boot and a health check, so there is no
+                // point in polling every 2 s. Look when readiness is due if it was learned, else every MaxPollInterval.
+                growth = true;
+                interval = options.MaxPollInterval;
+                if (options.LearnReadinessTime && LearnedReadiness() is { } learned)
+                {
+                    due.Enqueue((learned.Low + learned.High) / 2);
+                    due.Enqueue(learned.High);
+                }
+            }
+            else if (previousHealthy >= 0 && observation.Healthy > previousHealthy)
             {
                 // More instances became healthy: the rest are likely close behind, so look again soon.
+                due.Clear();
                 interval = options.InitialPollInterval;
             }
 
             previousHealthy = observation.Healthy;
+            TimeSpan pause;
+            while (due.Count > 0 && due.Peek() <= elapsed)
+            {
+                due.Dequeue();
+            }
+
+            if (due.Count > 0)
+            {
+                pause = due.Dequeue() - elapsed;
+                interval = options.InitialPollInterval;
+            }
+            else
+            {
+                pause = interval;
+                interval = Grow(interval, options);
+            }
 
             // The last pause ends exactly at the deadline, so the final poll happens at the timeout itself.
             var remaining = options.Timeout - elapsed;
-            await Task.Delay(interval < remaining ? interval : remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
-            interval = Grow(interval, options);
+            await Task.Delay(pause < remaining ? pause : remaining, _timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The interval, in time since the capacity change, in which new instances became healthy in the waits so
+    /// far: the intersection of the waits' intervals (each from the last poll that saw too few to the poll that
+    /// saw enough), or the latest one when they disagree. Null before the first wait for new instances.
+    /// </summary>
+    internal (TimeSpan Low, TimeSpan High)? LearnedReadiness()
+    {
+        lock (_learnGate)
+        {
+            return _readiness;
+        }
+    }
+
+    private void Learn(TimeSpan low, TimeSpan high)
+    {
+        lock (_learnGate)
+        {
+            if (_readiness is { } known && low < known.High && high > known.Low)
+            {
+                _readiness = (low > known.Low ? low : known.Low, high < known.High ? high : known.High);
+            }
+            else
+            {
+                _readiness = (low, high);
+            }
         }
     }
 
@@ -126,16 +197,22 @@ public sealed class SteadyStateWaiter
         if (target == 0)
         {
             var remaining = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
-            return new Observation(0, remaining.Count, remaining.Count == 0, null);
+            return new Observation(0, remaining.Count, remaining.Count == 0, remaining.Count == 0, null);
         }
 
         var health = await _spot.GetInstanceHealthinessAsync(groupId, cancellationToken).ConfigureAwait(false);
-        var status = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
         var healthyIds = health.Where(h => h.IsHealthy).Select(h => h.InstanceId ?? string.Empty).ToArray();
+        if (healthyIds.Length < target)
+        {
+            // Too few healthy: not steady whatever the group's status says, so that call is saved.
+            return new Observation(healthyIds.Length, health.Count, false, false, null);
+        }
+
+        var status = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
         var spotSteady = healthyIds.Length == target && status.Count == target;
         if (!spotSteady || targetGroupArns is null)
         {
-            return new Observation(healthyIds.Length, status.Count, spotSteady, null);
+            return new Observation(healthyIds.Length, status.Count, spotSteady, spotSteady, null);
         }
 
         foreach (var targetGroupArn in targetGroupArns)
@@ -145,12 +222,17 @@ public sealed class SteadyStateWaiter
             {
                 var unhealthy = string.Join(", ", targetHealth.Unhealthy.Select(t => $"{t.TargetId} {t.State}"));
                 var details = string.Create(CultureInfo.InvariantCulture, $"Spot reports every instance healthy, but target group '{targetGroupArn}' does not: {unhealthy}");
-                return new Observation(healthyIds.Length, status.Count, false, details);
+                return new Observation(healthyIds.Length, status.Count, false, true, details);
             }
         }
 
-        return new Observation(healthyIds.Length, status.Count, true, null);
+        return new Observation(healthyIds.Length, status.Count, true, true, null);
     }
 
-    private readonly record struct Observation(int Healthy, int Total, bool Steady, string? Details);
+    /// <param name="Healthy">Instances HEALTHY in Spot.</param>
+    /// <param name="Total">Instances in the group (from the status, or the health list when the status was not read).</param>
+    /// <param name="Steady">Steady, target groups included.</param>
+    /// <param name="SpotSteady">Steady as far as Spot says (the learned readiness is Spot's).</param>
+    /// <param name="Details">Why target groups are not ready, or null.</param>
+    private readonly record struct Observation(int Healthy, int Total, bool Steady, bool SpotSteady, string? Details);
 }

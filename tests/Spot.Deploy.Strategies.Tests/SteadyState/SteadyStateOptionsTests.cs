@@ -20,7 +20,8 @@ public sealed class SteadyStateOptionsTests : SteadyStateTestBase
 
         options.Timeout.Should().Be(TimeSpan.FromMinutes(15));
         options.InitialPollInterval.Should().Be(TimeSpan.FromSeconds(2));
-        options.MaxPollInterval.Should().Be(TimeSpan.FromSeconds(20));
+        options.MaxPollInterval.Should().Be(TimeSpan.FromSeconds(10));
+        options.LearnReadinessTime.Should().BeTrue();
         options.BackoffFactor.Should().Be(1.5);
         options.RequireTargetGroupHealth.Should().BeFalse();
         options.Invoking(o => o.Validate()).Should().NotThrow();
@@ -39,7 +40,7 @@ public sealed class SteadyStateOptionsTests : SteadyStateTestBase
     [Fact]
     public void Validate_FixedInterval_IsAccepted()
     {
-        var options = new SteadyStateOptions { BackoffFactor = 1, InitialPollInterval = TimeSpan.FromSeconds(20) };
+        var options = new SteadyStateOptions { BackoffFactor = 1, InitialPollInterval = TimeSpan.FromSeconds(20), MaxPollInterval = TimeSpan.FromSeconds(20) };
 
         options.Invoking(o => o.Validate()).Should().NotThrow();
     }
