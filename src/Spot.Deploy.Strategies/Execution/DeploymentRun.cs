@@ -30,6 +30,7 @@ internal sealed class DeploymentRun
     private JsonArray? _rollbackPlan;
     private string? _newGroupId;
     private string? _inFlight;
+    private string? _atGate;
     private int _completedSteps;
 
     private DeploymentRun(DeploymentServices services, DeploymentOptions options, CompiledDeployment compiled, string id, DateTimeOffset startedAt)
@@ -210,15 +211,24 @@ internal sealed class DeploymentRun
         }
     }
 
+    private static string Sentence(string text)
+    {
+        var trimmed = text.TrimEnd();
+        return trimmed.Length == 0 || trimmed[^1] is '.' or '!' or '?' ? trimmed : trimmed + ".";
+    }
+
     private async Task<DeploymentCanceledException> CanceledAsync(OperationCanceledException e, CancellationToken cancellationToken)
     {
         var inFlight = _inFlight;
-        DeploymentLog.Canceled(_logger, Id, _completedSteps, inFlight);
-        await _services.Journal.AppendAsync(Id, JournalEntry.Note("deployment", "canceled", new JsonObject { ["inFlight"] = inFlight }), CancellationToken.None).ConfigureAwait(false);
+        DeploymentLog.Canceled(_logger, Id, _completedSteps, inFlight ?? _atGate);
+        await _services.Journal.AppendAsync(Id, JournalEntry.Note("deployment", "canceled", new JsonObject { ["inFlight"] = inFlight, ["atGate"] = _atGate }), CancellationToken.None).ConfigureAwait(false);
         await NeedsAttentionAsync("canceled").ConfigureAwait(false);
         var message = string.Create(CultureInfo.InvariantCulture, $"Deployment {Id} ({Compiled.Strategy}) of {Compiled.AppName} was cancelled after {_completedSteps} completed step(s); ")
-            + (inFlight is null ? "no step was in flight. " : $"in flight: {inFlight} (its effect is unknown; a resume or rollback checks it). ")
-            + $"Nothing was rolled back; the status is NeedsAttention. Resume it or roll it back with DeploymentRecovery and id {Id}.";
+            + (inFlight is not null ? $"in flight: {inFlight} (its effect is unknown; a resume or rollback checks it). "
+                : _atGate is not null ? $"it was waiting at {_atGate}. " : "no step was in flight. ")
+            + (IsRollingBack
+                ? $"The rollback had started and was interrupted; the status is NeedsAttention. Finish it with DeploymentRecovery (RollbackAsync or ResumeAsync) and id {Id}."
+                : $"Nothing was rolled back; the status is NeedsAttention. Resume it or roll it back with DeploymentRecovery and id {Id}.");
         return new DeploymentCanceledException(message, Id, _completedSteps, inFlight, e, cancellationToken);
     }
 
@@ -227,7 +237,7 @@ internal sealed class DeploymentRun
         var failedStep = _inFlight;
         _inFlight = null;
         DeploymentLog.StepFailed(_logger, failure, Id, failedStep ?? "(no step)");
-        var what = failedStep is null ? failure.Message : $"{failedStep}: {failure.Message}";
+        var what = Sentence(failedStep is null ? failure.Message : $"{failedStep}: {failure.Message}");
         if (IsPastPointOfNoReturn)
         {
             await NeedsAttentionAsync("needs_attention").ConfigureAwait(false);
@@ -252,7 +262,12 @@ internal sealed class DeploymentRun
                 $"Deployment {Id} of {Compiled.AppName} failed at {what} It was rolled back: every group and route is back where the deployment started.",
                 Id, DeploymentStatus.RolledBack, failedStep, failure, null);
         }
-        catch (Exception rollbackFailure) when (rollbackFailure is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException rollbackCanceled) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while rolling back: stop there and say so; a recovery finishes the journaled rollback.
+            throw await CanceledAsync(rollbackCanceled, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception rollbackFailure)
         {
             DeploymentLog.RollbackFailed(_logger, rollbackFailure, Id);
             await NeedsAttentionAsync("needs_attention").ConfigureAwait(false);
@@ -427,7 +442,7 @@ internal sealed class DeploymentRun
         for (var attempt = 1; ; attempt++)
         {
             var waited = Time.GetElapsedTime(started);
-            _inFlight = $"gate before {name}";
+            _atGate = $"the gate before {name}";
             var decision = await gate.CheckAsync(new GateContext(Id, Compiled.AppName, Compiled.Strategy, stage, name, attempt, waited), cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("The gate returned no decision.");
             DeploymentLog.Gate(_logger, Id, name, decision.Verdict, attempt, decision.Reason);
@@ -437,7 +452,7 @@ internal sealed class DeploymentRun
             switch (decision.Verdict)
             {
                 case GateVerdict.Approve:
-                    _inFlight = null;
+                    _atGate = null;
                     return;
                 case GateVerdict.Abort:
                     throw new DeploymentGateAbortedException(name, decision.Reason);
