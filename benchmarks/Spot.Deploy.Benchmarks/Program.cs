@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using Spot.Deploy.Benchmarks.Canary;
+
+if (args.Length > 0 && args[0] == CanaryReport.Command)
+{
+    return await CanaryReport.RunAsync(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
