@@ -18,6 +18,7 @@ internal sealed class DeploymentRun
     private const string RollbackPlanNote = "rollbackPlan";
     private const string RollStartedNote = "rollStarted";
     private const int CleanupAttempts = 6;
+    private static readonly TimeSpan RollClockSkew = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan CleanupRetryBase = TimeSpan.FromSeconds(30);
 
     private readonly DeploymentServices _services;
@@ -769,7 +770,7 @@ internal sealed class DeploymentRun
             {
                 var since = _attempted[op.Id];
                 var rolls = await spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
-                rollId = rolls.Where(r => r.CreatedAt is null || r.CreatedAt >= since - TimeSpan.FromSeconds(1))
+                rollId = rolls.Where(r => IsRollSince(r, since))
                     .OrderByDescending(r => r.CreatedAt).FirstOrDefault()?.Id;
             }
         }
@@ -777,8 +778,7 @@ internal sealed class DeploymentRun
         if (rollId is null)
         {
             var request = new RollRequest { BatchSizePercentage = op.BatchSizePercentage ?? 20, GracePeriod = op.GracePeriodSeconds ?? 600, HealthCheckType = op.HealthCheckType };
-            var begun = await spot.StartRollAsync(groupId, request, cancellationToken).ConfigureAwait(false);
-            rollId = begun?.Id;
+            rollId = await StartRollCheckedAsync(groupId, request, _attempted[op.Id], cancellationToken).ConfigureAwait(false);
             if (rollId is null)
             {
                 var rolls = await spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
@@ -837,6 +837,45 @@ internal sealed class DeploymentRun
         }
     }
 
+    /// <summary>
+    /// Starts a roll. The client does not repeat a roll start that failed without a clear answer (a 5xx, a
+    /// timeout): it may have started one. So the roll list is read first; only when no roll started since the
+    /// intent is the start sent again (up to three attempts, a pause between them).
+    /// </summary>
+    private async Task<string?> StartRollCheckedAsync(string groupId, RollRequest request, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var pause = _options.SteadyState.InitialPollInterval;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var begun = await _services.Spot.StartRollAsync(groupId, request, cancellationToken).ConfigureAwait(false);
+                return begun?.Id;
+            }
+            catch (SpotApiException e) when (attempt < 3 && (e.IsTransient || e.IsTimeout) && !cancellationToken.IsCancellationRequested)
+            {
+                DeploymentLog.Warning(_logger, Id, $"Starting the roll of {groupId} got no clear answer ({e.Message}); checking whether it started.");
+                var rolls = await _services.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
+                var started = rolls.Where(r => IsRollSince(r, since))
+                    .OrderByDescending(r => r.CreatedAt).FirstOrDefault()?.Id;
+                if (started is not null)
+                {
+                    return started;
+                }
+
+                await Task.Delay(pause, Time, cancellationToken).ConfigureAwait(false);
+                pause += pause;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A roll this deployment may have started since <paramref name="since"/>: one still running (we hold the app
+    /// lock, and Spot runs one roll per group at a time), or one Spot dates at most a minute before (clock skew).
+    /// </summary>
+    private static bool IsRollSince(RollStatus roll, DateTimeOffset since) =>
+        (!roll.IsFinished && !roll.IsFailedOrStopped) || roll.CreatedAt >= since - RollClockSkew;
+
     private async Task<string?> ForwardRollIdAsync(string forwardStepId, CancellationToken cancellationToken)
     {
         if (_rollIds.TryGetValue(forwardStepId, out var id))
@@ -850,7 +889,7 @@ internal sealed class DeploymentRun
         }
 
         var rolls = await _services.Spot.ListRollsAsync(Compiled.RollGroupId!, cancellationToken).ConfigureAwait(false);
-        return rolls.Where(r => r.CreatedAt is null || r.CreatedAt >= since - TimeSpan.FromSeconds(1))
+        return rolls.Where(r => IsRollSince(r, since))
             .OrderBy(r => r.CreatedAt).FirstOrDefault()?.Id;
     }
 

@@ -35,6 +35,21 @@ public sealed class SpotRollDeploymentTests : StrategyTestBase
     }
 
     [Fact]
+    public async Task Run_RollStartAnswers500_ChecksTheRollsAndStartsOnce()
+    {
+        var id = SeedGroup("web", Cap(1, 2, 3));
+        var fault = Emulator.Faults.Add(new global::Spot.Deploy.Emulator.FaultRule { Service = "spot", Method = "PUT", PathContains = "/roll", Kind = global::Spot.Deploy.Emulator.FaultKind.HttpError, Status = 500, Times = 1 });
+
+        var result = await new SpotRollDeployment(Services, RollRequest(batch: 50)).RunAsync();
+
+        result.Status.Should().Be(DeploymentStatus.Succeeded);
+        fault.HitCount.Should().Be(1);
+        LiveImages(id).Should().Equal(NewImage, NewImage);
+        Emulator.Calls.All.Where(c => c.Method == "PUT" && c.Path.EndsWith("/roll", StringComparison.Ordinal)).Select(c => c.Status)
+            .Should().Equal([500, 200], "no roll had started, so the start was sent again, once");
+    }
+
+    [Fact]
     public async Task Run_ByGroupId_RollsThatGroupWhateverItsName()
     {
         var named = SeedGroup("web", Cap(1, 1, 1));
