@@ -194,6 +194,14 @@ public sealed class FaultInjectionTests : IAsyncLifetime
 
         var create = Spot().CreateGroupAsync(document);
         await WaitForHitAsync(rule);
+
+        // The rule counts its hit when it matches; the create is applied just after, on the request's thread.
+        for (var spins = 0; !_emulator.State.Groups.Any(g => g.Name == "app__7"); spins++)
+        {
+            spins.Should().BeLessThan(10_000_000, "the create is applied before the emulator stops answering");
+            await Task.Yield();
+        }
+
         _time.Advance(TimeSpan.FromHours(1));
         var group = await create;
 
