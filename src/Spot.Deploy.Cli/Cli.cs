@@ -1,0 +1,572 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spot.Deploy.Aws;
+using Spot.Deploy.Elastigroup;
+using Spot.Deploy.Planning;
+using Spot.Deploy.Strategies;
+
+namespace Spot.Deploy.Cli;
+
+/// <summary>The <c>spot-deploy</c> commands, runnable in-process: <see cref="RunAsync"/> returns the exit code.</summary>
+internal static class Cli
+{
+    private static readonly string[] Strategies = ["basic", "canary", "bluegreen", "roll"];
+
+    /// <summary>Parses <paramref name="args"/> and runs the command; every line goes to <paramref name="output"/> or <paramref name="error"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = BuildCommands(output, error);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+            {
+                await error.WriteLineAsync("error: " + e.Message);
+            }
+
+            await error.WriteLineAsync("Run 'spot-deploy --help' for the commands and flags.");
+            return ExitCodes.InvalidInput;
+        }
+
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+    }
+
+    private static RootCommand BuildCommands(TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("spot-deploy: deploy AMIs onto Spot Elastigroups (Basic, Canary, Blue/Green, Spot roll) with a journal, resume and rollback.");
+
+        var demo = new Command("demo", "Run a Canary, a Blue/Green and a failing (rolled back) deployment against an embedded emulator and print a summary.");
+        var realTime = new Option<bool>("--real-time") { Description = "Use the wall clock (instances boot in 3 s, healthy 2 s later) instead of the virtual clock." };
+        var demoOutput = OutputOption();
+        demo.Options.Add(realTime);
+        demo.Options.Add(demoOutput);
+        demo.SetAction((p, ct) => GuardAsync(error, () => Demo.RunAsync(new EventWriter(output, p.GetValue(demoOutput)), p.GetValue(realTime), ct)));
+        root.Subcommands.Add(demo);
+
+        var plan = new Command("plan", "Dry run: resolve the image, read the app's groups and print the steps and API calls a deployment would make. Changes nothing.");
+        var planStrategy = StrategyArgument();
+        var planInputs = new RequestInputs(plan);
+        var format = new Option<string>("--format") { Description = "text (default), json or svg (a capacity timeline).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json", "svg");
+        var outFile = new Option<FileInfo?>("--out") { Description = "Write the plan to this file instead of the standard output." };
+        plan.Arguments.Add(planStrategy);
+        plan.Options.Add(format);
+        plan.Options.Add(outFile);
+        plan.SetAction((p, ct) => GuardAsync(error, () => PlanAsync(p.GetValue(planStrategy)!, planInputs.Read(p), p.GetValue(format)!, p.GetValue(outFile), output, ct)));
+        root.Subcommands.Add(plan);
+
+        var deploy = new Command("deploy", "Deploy an image: basic, canary, bluegreen or roll.");
+        var deployStrategy = StrategyArgument();
+        var deployInputs = new RequestInputs(deploy);
+        deploy.Arguments.Add(deployStrategy);
+        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p), output, ct)));
+        root.Subcommands.Add(deploy);
+
+        foreach (var (name, description) in new[]
+        {
+            ("rollback", "Roll back a deployment from its journal (in --state-dir): the app returns to its state before it."),
+            ("resume", "Resume an interrupted deployment from its journal (in --state-dir)."),
+        })
+        {
+            var command = new Command(name, description);
+            var id = new Argument<string>("deployment-id") { Description = "The deployment's id (printed when it started; journal file name)." };
+            var stateDir = StateDirOption();
+            var format2 = OutputOption();
+            var onFailure = OnFailureOption();
+            var timeout = SteadyStateTimeoutOption();
+            command.Arguments.Add(id);
+            command.Options.Add(stateDir);
+            command.Options.Add(format2);
+            command.Options.Add(onFailure);
+            command.Options.Add(timeout);
+            var endpoints = new EndpointInputs(command);
+            var rollback = name == "rollback";
+            command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), endpoints.Read(p),
+                Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct)));
+            root.Subcommands.Add(command);
+        }
+
+        var status = new Command("status", "Show an app's revisions (groups), their capacity, image and instance health, and the routes of the listeners given.");
+        var statusApp = new Argument<string>("app") { Description = "The app (its groups' names start with it)." };
+        var statusInputs = new RouteInputs(status);
+        var statusEmulator = new Option<bool>("--emulator") { Description = "Show the app in a freshly seeded embedded emulator." };
+        var statusOutput = OutputOption();
+        var statusEndpoints = new EndpointInputs(status);
+        status.Arguments.Add(statusApp);
+        status.Options.Add(statusEmulator);
+        status.Options.Add(statusOutput);
+        status.SetAction((p, ct) => GuardAsync(error, () => StatusAsync(p.GetValue(statusApp)!, statusInputs.Read(p), p.GetValue(statusEmulator), statusEndpoints.Read(p), new EventWriter(output, p.GetValue(statusOutput)), ct)));
+        root.Subcommands.Add(status);
+
+        var emulator = new Command("emulator", "Run the emulator in the foreground (real time) and print its addresses and credentials; stop with Ctrl+C.");
+        var port = new Option<int>("--port") { Description = "The loopback port (0: any free port).", DefaultValueFactory = _ => 0 };
+        var seedApp = new Option<string?>("--seed-app") { Description = "Also seed a running group of this app (2/2/4 on web-1.0)." };
+        emulator.Options.Add(port);
+        emulator.Options.Add(seedApp);
+        emulator.SetAction((p, ct) => GuardAsync(error, () => EmulatorAsync(p.GetValue(port), p.GetValue(seedApp), output, ct)));
+        root.Subcommands.Add(emulator);
+        return root;
+    }
+
+    internal static Option<OutputFormat> OutputOption() =>
+        new("--output") { Description = "text (default: one line per event) or json (one JSON object per line, then a Result object).", DefaultValueFactory = _ => OutputFormat.Text };
+
+    internal static Option<string?> StateDirOption() =>
+        new("--state-dir") { Description = "Where the journal and locks live (default: ~/.spot-deploy)." };
+
+    internal static Option<FailurePolicy> OnFailureOption()
+    {
+        var option = new Option<FailurePolicy>("--on-failure") { Description = "rollback (default) or stop (leave everything for a person).", DefaultValueFactory = _ => FailurePolicy.RollBack };
+        option.CustomParser = r => r.Tokens.Single().Value.ToUpperInvariant() switch
+        {
+            "ROLLBACK" or "ROLL-BACK" => FailurePolicy.RollBack,
+            "STOP" => FailurePolicy.Stop,
+            _ => Fail(r, "--on-failure must be rollback or stop"),
+        };
+        return option;
+
+        static FailurePolicy Fail(System.CommandLine.Parsing.ArgumentResult r, string message)
+        {
+            r.AddError(message);
+            return default;
+        }
+    }
+
+    internal static Option<int?> SteadyStateTimeoutOption() =>
+        new("--steady-state-timeout") { Description = "Seconds to wait for a group to be healthy before the deployment fails (default 900)." };
+
+    private static DeploymentOptions Options(FailurePolicy onFailure, TimeSpan? defaultTimeout, int? timeoutSeconds)
+    {
+        if (timeoutSeconds is < 1)
+        {
+            throw new CliUsageException("--steady-state-timeout must be a positive number of seconds");
+        }
+
+        var options = new DeploymentOptions { OnFailure = onFailure, Owner = "spot-deploy" };
+        if ((timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : defaultTimeout) is { } timeout)
+        {
+            options.SteadyState = new SteadyStateOptions { Timeout = timeout };
+        }
+
+        return options;
+    }
+
+    private static Argument<string> StrategyArgument()
+    {
+        var argument = new Argument<string>("strategy") { Description = "basic, canary, bluegreen or roll." };
+        argument.AcceptOnlyFromAmong(Strategies);
+        return argument;
+    }
+
+    /// <summary>Runs a command, turning its failures into the documented exit codes and messages.</summary>
+    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (CliUsageException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (DeploymentValidationException e)
+        {
+            await error.WriteLineAsync("invalid input: " + e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (ArgumentException e)
+        {
+            await error.WriteLineAsync("invalid input: " + e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (AppLockedException e)
+        {
+            await error.WriteLineAsync("locked: " + e.Message);
+            return ExitCodes.Locked;
+        }
+        catch (DeploymentFailedException e)
+        {
+            await error.WriteLineAsync((e.Status == DeploymentStatus.RolledBack ? "failed and rolled back: " : "failed, needs attention: ") + e.Message);
+            return e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
+        }
+        catch (OperationCanceledException)
+        {
+            await error.WriteLineAsync("canceled: check the app with 'spot-deploy status' and the journal; 'resume' or 'rollback' may be needed.");
+            return ExitCodes.NeedsAttention;
+        }
+        catch (FileNotFoundException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message);
+            return ExitCodes.InvalidInput;
+        }
+        catch (Exception e)
+        {
+            // Anything else (an API or network error outside a deployment's own handling): a person must look.
+            await error.WriteLineAsync($"error ({e.GetType().Name}): {e.Message}");
+            return ExitCodes.NeedsAttention;
+        }
+    }
+
+    // ---- plan / deploy ----
+
+    private static async Task<int> PlanAsync(string strategy, RequestValues values, string format, FileInfo? outFile, TextWriter output, CancellationToken ct)
+    {
+        await using var target = await Target.OpenAsync(strategy, values, ct);
+        await using var deployment = CreateDeployment(strategy, values, target);
+        var preview = await deployment.PlanAsync(ct);
+        var currentTargets = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (format == "svg")
+        {
+            foreach (var group in await target.Services.Spot.ListGroupsAsync(values.App, ct))
+            {
+                if (group.Id is { } id && group.Capacity?.Target is { } groupTarget)
+                {
+                    currentTargets[id] = groupTarget;
+                }
+            }
+        }
+
+        var text = format switch
+        {
+            "json" => PreviewJson(preview).ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
+            "svg" => PlanSvg.Render(preview, currentTargets),
+            _ => preview.ToString(),
+        };
+        if (outFile is null)
+        {
+            await output.WriteLineAsync(text);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(outFile.FullName, text, ct);
+            await output.WriteLineAsync($"wrote {outFile.FullName}");
+        }
+
+        return ExitCodes.Success;
+    }
+
+    internal static JsonObject PreviewJson(DeploymentPreview preview) => new()
+    {
+        ["strategy"] = preview.Strategy.ToString(),
+        ["app"] = preview.AppName,
+        ["image"] = preview.ImageId,
+        ["newGroupName"] = preview.NewGroupName,
+        ["plannedCapacity"] = preview.PlannedCapacity?.ToString(),
+        ["capacitySource"] = preview.CapacitySource?.ToString(),
+        ["stages"] = new JsonArray([.. preview.Stages.Select(s => (JsonNode)s)]),
+        ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject
+        {
+            ["stepId"] = s.StepId,
+            ["stage"] = s.Stage,
+            ["description"] = s.Description,
+            ["cleanup"] = s.IsCleanup,
+            ["apiCalls"] = new JsonArray([.. s.ApiCalls.Select(c => (JsonNode)c)]),
+        })]),
+    };
+
+    private static async Task<int> DeployAsync(string strategy, RequestValues values, TextWriter output, CancellationToken ct)
+    {
+        var writer = new EventWriter(output, values.Output);
+        await using var target = await Target.OpenAsync(strategy, values, ct);
+        if (target.Sandbox is { } sandbox)
+        {
+            writer.Message($"embedded emulator (virtual clock): {sandbox.Groups(values.App)[0]} seeded on {Sandbox.ImageV1}; {Sandbox.ImageV2} is healthy, {Sandbox.BrokenImage} never is");
+        }
+
+        await using var deployment = CreateDeployment(strategy, values, target);
+        try
+        {
+            var result = await deployment.RunAsync(writer, ct);
+            writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null),
+                $"OK: {result}");
+            return ExitCodes.Success;
+        }
+        catch (DeploymentFailedException e)
+        {
+            var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
+            writer.Result(ResultJson(e.DeploymentId, e.Status, code, null, null, e.Message),
+                code == ExitCodes.RolledBack ? $"FAILED and rolled back: {e.Message}" : $"FAILED, needs attention: {e.Message}");
+            return code;
+        }
+    }
+
+    private static JsonObject ResultJson(string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error) => new()
+    {
+        ["deploymentId"] = id,
+        ["status"] = status.ToString(),
+        ["exitCode"] = exitCode,
+        ["groupName"] = group,
+        ["elapsedSeconds"] = elapsed?.TotalSeconds,
+        ["error"] = error,
+    };
+
+    private static Deployment CreateDeployment(string strategy, RequestValues v, Target target)
+    {
+        // Virtual time: a wait that times out does so at once, so a never-healthy image fails fast.
+        var options = Options(v.OnFailure, target.Sandbox is not null ? TimeSpan.FromMinutes(5) : null, (int?)v.SteadyStateTimeout?.TotalSeconds);
+
+        var services = target.Services;
+        switch (strategy)
+        {
+            case "roll":
+                var roll = new SpotRollDeploymentRequest { AppName = v.App, GroupId = v.GroupId ?? target.Sandbox?.SeededGroupId(v.App), Image = Image(v, target) };
+                if (v.BatchSize is { } batch)
+                {
+                    roll.BatchSizePercentage = batch;
+                }
+
+                return new SpotRollDeployment(services, roll, options);
+            case "basic":
+                return new BasicDeployment(services, Fill(new BasicDeploymentRequest(), v, target), options);
+            case "canary":
+                var canary = Fill(new CanaryDeploymentRequest(), v, target);
+                foreach (var phase in v.Phases)
+                {
+                    canary.Phases.Add(new CanaryPhase(phase));
+                }
+
+                return new CanaryDeployment(services, canary, options);
+            case "bluegreen":
+                var blueGreen = Fill(new BlueGreenDeploymentRequest(), v, target);
+                foreach (var lb in v.LoadBalancers)
+                {
+                    blueGreen.LoadBalancers.Add(lb);
+                }
+
+                if (blueGreen.LoadBalancers.Count == 0 && target.Sandbox is { } sandbox)
+                {
+                    blueGreen.LoadBalancers.Add(sandbox.Routes);
+                }
+
+                blueGreen.DownsizeOldGroup = v.DownsizeOld;
+                if (v.TrafficShift.Count > 0)
+                {
+                    blueGreen.TrafficShiftPercents = [.. v.TrafficShift];
+                }
+
+                return new BlueGreenDeployment(services, blueGreen, options);
+            default:
+                throw new CliUsageException($"unknown strategy '{strategy}' (basic, canary, bluegreen or roll)");
+        }
+    }
+
+    private static T Fill<T>(T request, RequestValues v, Target target) where T : DeploymentRequest
+    {
+        request.AppName = v.App;
+        request.Image = Image(v, target);
+        request.Capacity = v.Capacity ?? CapacityRequest.SameAsRunning();
+        if (v.Document is { } path)
+        {
+            request.Document = ElastigroupDocument.LoadFile(path);
+        }
+        else if (target.Sandbox is { } sandbox)
+        {
+            request.Document = Sandbox.Document(v.App, sandbox.BlueTargetGroup);
+        }
+
+        return request;
+    }
+
+    private static AmiQuery? Image(RequestValues v, Target target)
+    {
+        if (v.ImageId is { } id)
+        {
+            return new AmiQuery { ImageId = id };
+        }
+
+        if (v.ImageNamePattern is { } pattern)
+        {
+            var query = new AmiQuery { NamePattern = pattern };
+            foreach (var owner in v.ImageOwners.Count > 0 ? v.ImageOwners : ["self"])
+            {
+                query.Owners.Add(owner);
+            }
+
+            return query;
+        }
+
+        return target.Sandbox is not null
+            ? new AmiQuery { ImageId = Sandbox.ImageV2 }
+            : throw new CliUsageException("an image is required: --image ami-... or --image-name-pattern (with --image-owner)");
+    }
+
+    // ---- rollback / resume ----
+
+    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct)
+    {
+        await using var target = await Target.OpenRealAsync(stateDir, endpoints, ct);
+        if (await target.Services.Journal.LoadAsync(id, ct) is null)
+        {
+            throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
+        }
+
+        var recovery = new DeploymentRecovery(target.Services, options);
+        try
+        {
+            var result = rollback ? await recovery.RollbackAsync(id, writer, ct) : await recovery.ResumeAsync(id, writer, ct);
+            writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null), $"OK: {result}");
+            return ExitCodes.Success;
+        }
+        catch (DeploymentFailedException e)
+        {
+            var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
+            writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, code, null, null, e.Message), $"FAILED ({e.Status}): {e.Message}");
+            return code;
+        }
+    }
+
+    // ---- status ----
+
+    private static async Task<int> StatusAsync(string app, IReadOnlyList<BlueGreenLoadBalancer> routes, bool emulator, Endpoints endpoints, EventWriter writer, CancellationToken ct)
+    {
+        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, endpoints, ct);
+        var spot = target.Services.Spot;
+        var groups = (await spot.ListGroupsAsync(app, ct))
+            .Where(g => g.Name is { } n && n.StartsWith(app, StringComparison.Ordinal))
+            .OrderBy(g => g.Name, StringComparer.Ordinal)
+            .ToList();
+        var result = new JsonObject { ["app"] = app };
+        var lines = new List<string> { $"app {app}: {groups.Count} group(s)" };
+        var array = new JsonArray();
+        foreach (var g in groups)
+        {
+            var health = g.Id is null ? [] : await spot.GetInstanceHealthinessAsync(g.Id, ct);
+            var healthy = health.Count(h => h.IsHealthy);
+            var c = g.Capacity;
+            var image = g.Compute?.LaunchSpecification?.ImageId;
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"  {g.Name} ({g.Id}) capacity {c?.Minimum}/{c?.Target}/{c?.Maximum} image {image} instances {healthy}/{health.Count} healthy"));
+            array.Add(new JsonObject
+            {
+                ["id"] = g.Id,
+                ["name"] = g.Name,
+                ["minimum"] = c?.Minimum,
+                ["target"] = c?.Target,
+                ["maximum"] = c?.Maximum,
+                ["image"] = image,
+                ["instances"] = health.Count,
+                ["healthy"] = healthy,
+            });
+        }
+
+        result["groups"] = array;
+        var routeArray = new JsonArray();
+        if (target.Services.Aws is { } aws)
+        {
+            var all = routes.Count == 0 && target.Sandbox is { } sandbox ? [sandbox.Routes] : routes;
+            foreach (var lb in all)
+            {
+                foreach (var (role, route) in new[] { ("production", lb.Production), ("stage", lb.Stage) })
+                {
+                    var forward = await aws.Traffic.ResolveForwardAsync(new RouteRef(route.ListenerArn, route.RuleArn), ct);
+                    var weights = string.Join(", ", forward.TargetGroups.Select(t => $"{t.TargetGroupArn}={t.Weight?.ToString(CultureInfo.InvariantCulture) ?? "1"}"));
+                    lines.Add($"  {role} {route.RuleArn ?? route.ListenerArn} -> {weights}");
+                    routeArray.Add(new JsonObject { ["role"] = role, ["listener"] = route.ListenerArn, ["rule"] = route.RuleArn, ["forward"] = weights });
+                }
+            }
+        }
+
+        result["routes"] = routeArray;
+        writer.Result(result, string.Join(Environment.NewLine, lines));
+        return ExitCodes.Success;
+    }
+
+    // ---- emulator ----
+
+    private static async Task<int> EmulatorAsync(int port, string? seedApp, TextWriter output, CancellationToken ct)
+    {
+        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, ct);
+        if (seedApp is not null)
+        {
+            sandbox.SeedApp(seedApp, new Capacity(2, 2, 4), sandbox.BlueTargetGroup, revision: false);
+        }
+
+        var o = sandbox.Emulator.Options;
+        await output.WriteLineAsync($"Spot API:        {sandbox.Emulator.SpotBaseAddress}");
+        await output.WriteLineAsync($"EC2 endpoint:    {sandbox.Emulator.Ec2Endpoint}");
+        await output.WriteLineAsync($"ELBv2 endpoint:  {sandbox.Emulator.ElasticLoadBalancingEndpoint}");
+        await output.WriteLineAsync($"SPOTINST_TOKEN={o.SpotToken}  SPOTINST_ACCOUNT={o.AccountId}  (emulator-only credentials)");
+        await output.WriteLineAsync($"AWS region {o.Region}; any access key is accepted{(o.AwsAccessKeyId is null ? string.Empty : " (" + o.AwsAccessKeyId + ")")}");
+        await output.WriteLineAsync($"images: {Sandbox.ImageV1} web-1.0, {Sandbox.ImageV2} web-2.0, {Sandbox.BrokenImage} web-3.0 (never healthy)");
+        await output.WriteLineAsync($"routes: production {sandbox.Routes.Production.ListenerArn} -> {sandbox.BlueTargetGroup}");
+        await output.WriteLineAsync($"        stage      {sandbox.Routes.Stage.ListenerArn} -> {sandbox.GreenTargetGroup}");
+        await output.WriteLineAsync("Press Ctrl+C to stop.");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            await output.WriteLineAsync("emulator stopped");
+        }
+
+        return ExitCodes.Success;
+    }
+}
+
+/// <summary>Where a command runs: the real APIs (credentials from the environment) or a seeded embedded emulator.</summary>
+internal sealed class Target : IAsyncDisposable
+{
+    private readonly IAsyncDisposable? _owned;
+    private readonly IDisposable[] _clients;
+
+    private Target(DeploymentServices services, Sandbox? sandbox, IAsyncDisposable? owned, params IDisposable[] clients)
+    {
+        Services = services;
+        Sandbox = sandbox;
+        _owned = owned;
+        _clients = clients;
+    }
+
+    public DeploymentServices Services { get; }
+
+    public Sandbox? Sandbox { get; }
+
+    /// <summary>Basic and Canary deploy revisions (<c>app__N</c>); Blue/Green and roll work on the group named <c>app</c>.</summary>
+    public static Task<Target> OpenAsync(string strategy, RequestValues values, CancellationToken ct) =>
+        values.Emulator ? OpenSandboxAsync(values.App, revision: strategy is "basic" or "canary", ct) : OpenRealAsync(values.StateDir, values.Endpoints, ct);
+
+    public static async Task<Target> OpenSandboxAsync(string app, bool revision, CancellationToken ct)
+    {
+        var sandbox = await Sandbox.StartAsync(realTime: false, cancellationToken: ct);
+        if (!string.IsNullOrWhiteSpace(app))
+        {
+            sandbox.SeedApp(app, new Capacity(2, 2, 4), sandbox.BlueTargetGroup, revision);
+        }
+
+        return new Target(sandbox.Services, sandbox, sandbox);
+    }
+
+    public static Task<Target> OpenRealAsync(string? stateDir, Endpoints endpoints, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var dir = stateDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spot-deploy");
+        var spotOptions = ElastigroupClientOptions.FromEnvironment();
+        if (endpoints.Spot is { } spotUrl)
+        {
+            spotOptions.BaseAddress = spotUrl;
+        }
+
+        var spot = new ElastigroupClient(spotOptions);
+        var aws = new AwsConnection(new AwsConnectionOptions { Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing });
+        var services = new DeploymentServices(spot, aws,
+            new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
+        return Task.FromResult(new Target(services, null, null, spot, aws));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        if (_owned is not null)
+        {
+            await _owned.DisposeAsync();
+        }
+    }
+}

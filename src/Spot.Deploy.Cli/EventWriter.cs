@@ -1,0 +1,145 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spot.Deploy.Strategies;
+
+namespace Spot.Deploy.Cli;
+
+/// <summary>How results and events are written: text lines for people, one JSON object per line for machines.</summary>
+internal enum OutputFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>
+/// Writes deployment events as they happen (synchronously, so lines never interleave): a readable line with the
+/// (virtual) time and the time since the deployment started, or one JSON object per line with <c>"event"</c> naming its kind.
+/// </summary>
+internal sealed class EventWriter(TextWriter output, OutputFormat format) : IProgress<DeploymentEvent>
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, (int, int, int)> _instances = new(StringComparer.Ordinal);
+    private DateTimeOffset? _start;
+
+    public TextWriter Output => output;
+
+    public OutputFormat Format => format;
+
+    /// <summary>A prefix for every text line (e.g. the demo's deployment label).</summary>
+    public string Prefix { get; set; } = string.Empty;
+
+    public void Report(DeploymentEvent value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        lock (_gate)
+        {
+            if (value is DeploymentStartedEvent)
+            {
+                _start = value.Time;
+                _instances.Clear();
+            }
+
+            if (format == OutputFormat.Json)
+            {
+                var node = JsonSerializer.SerializeToNode(value, value.GetType(), Json)!.AsObject();
+                var line = new JsonObject { ["event"] = EventName(value) };
+                foreach (var (key, item) in node.ToList())
+                {
+                    node.Remove(key);
+                    line[key] = item;
+                }
+
+                output.WriteLine(line.ToJsonString(Json));
+            }
+            else if (value is InstancesProgressEvent p && _instances.TryGetValue(p.GroupId, out var last) && last == (p.Healthy, p.Total, p.Target))
+            {
+                // Text: a poll that saw nothing new is not worth a line.
+            }
+            else if (Describe(value) is { } text)
+            {
+                var since = _start is { } s ? value.Time - s : TimeSpan.Zero;
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Prefix}[{value.Time:HH:mm:ss} +{Clock(since)}] {text}"));
+                if (value is InstancesProgressEvent progress)
+                {
+                    _instances[progress.GroupId] = (progress.Healthy, progress.Total, progress.Target);
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes a free line: text as is, or <c>{"event":"Message","text":…}</c> in JSON.</summary>
+    public void Message(string text)
+    {
+        lock (_gate)
+        {
+            if (format == OutputFormat.Json)
+            {
+                output.WriteLine(new JsonObject { ["event"] = "Message", ["text"] = text }.ToJsonString(Json));
+            }
+            else
+            {
+                output.WriteLine(Prefix + text);
+            }
+        }
+    }
+
+    /// <summary>Writes a final object (JSON) or its text form.</summary>
+    public void Result(JsonObject result, string text)
+    {
+        lock (_gate)
+        {
+            if (format == OutputFormat.Json)
+            {
+                var line = new JsonObject { ["event"] = "Result" };
+                foreach (var (key, item) in result.ToList())
+                {
+                    result.Remove(key);
+                    line[key] = item;
+                }
+
+                output.WriteLine(line.ToJsonString(Json));
+            }
+            else
+            {
+                output.WriteLine(text);
+            }
+        }
+    }
+
+    internal static string EventName(DeploymentEvent value)
+    {
+        var name = value.GetType().Name;
+        return name.EndsWith("Event", StringComparison.Ordinal) ? name[..^"Event".Length] : name;
+    }
+
+    internal static string Clock(TimeSpan t) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours:00}:{t.Minutes:00}:{t.Seconds:00}");
+
+    private static string? Describe(DeploymentEvent value) => value switch
+    {
+        DeploymentStartedEvent e => string.Create(CultureInfo.InvariantCulture, $"deployment {e.DeploymentId} started: {e.Strategy} of {e.AppName} to {e.ImageId}, {e.Stages} stage(s)"),
+        StageStartedEvent e => string.Create(CultureInfo.InvariantCulture, $"stage {e.Index + 1}/{e.Count} \"{e.Name}\" started"),
+        StageCompletedEvent e => string.Create(CultureInfo.InvariantCulture, $"stage {e.Index + 1}/{e.Count} \"{e.Name}\" done in {Clock(e.Elapsed)}"),
+        StepStartedEvent e => $"  {e.Description}",
+        StepCompletedEvent => null,
+        GroupCreatedEvent e => $"  created group {e.Name} ({e.GroupId})",
+        CapacityChangedEvent e => $"  group {e.Name} capacity -> {e.Capacity}",
+        GroupRenamedEvent e => $"  group {e.GroupId} renamed to {e.NewName}",
+        GroupDeletedEvent e => $"  deleted group {e.Name} ({e.GroupId})",
+        TrafficWeightsEvent e => string.Create(CultureInfo.InvariantCulture, $"  traffic: {e.PercentToNew} % to the new group (weights {e.NewWeight}/{e.OldWeight}) on {e.Routes} route(s)"),
+        InstancesProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  {e.GroupId}: {e.Healthy}/{e.Target} healthy ({e.Total} running)"),
+        GateEvent e => $"  gate of \"{e.StageName}\": {e.Verdict}{(e.Reason is null ? string.Empty : " - " + e.Reason)}",
+        RollProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  roll {e.RollId} of {e.GroupId}: {e.Status} {e.Percent:0} %"),
+        RollbackStartedEvent e => string.Create(CultureInfo.InvariantCulture, $"ROLLBACK of {e.DeploymentId} ({e.Steps} step(s)): {e.Reason}"),
+        DeploymentWarningEvent e => $"  warning: {e.Message}",
+        DeploymentFinishedEvent e => $"deployment {e.DeploymentId} {e.Status} after {Clock(e.Elapsed)}",
+        _ => EventName(value),
+    };
+}

@@ -1,0 +1,23 @@
+namespace Spot.Deploy.Cli;
+
+/// <summary>The process exit codes of <c>spot-deploy</c> (documented in docs/cli.md).</summary>
+internal static class ExitCodes
+{
+    /// <summary>The command did what was asked (for <c>demo</c>: every deployment ended as the demo expects).</summary>
+    public const int Success = 0;
+
+    /// <summary>The deployment failed and was rolled back: the app is exactly as it was before.</summary>
+    public const int RolledBack = 1;
+
+    /// <summary>The deployment (or its rollback) failed and the app needs a person: see the journal, then <c>resume</c> or <c>rollback</c>.</summary>
+    public const int NeedsAttention = 2;
+
+    /// <summary>Invalid input (flags, files, validation): nothing was changed.</summary>
+    public const int InvalidInput = 3;
+
+    /// <summary>Another deployment of the app holds its lock: nothing was changed.</summary>
+    public const int Locked = 4;
+}
+
+/// <summary>Bad flags or values found by the tool itself (exit code 3, before anything is called).</summary>
+internal sealed class CliUsageException(string message) : Exception(message);

@@ -1,0 +1,278 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
+
+namespace Spot.Deploy.Cli.Tests;
+
+/// <summary>The spot-deploy commands run in-process against the embedded emulator on its virtual clock.</summary>
+public sealed class CliTests
+{
+    private const string Broken = Sandbox.BrokenImage;
+
+    private sealed record Run(int ExitCode, string Output, string Error, IReadOnlyList<Sandbox> Sandboxes)
+    {
+        public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+    }
+
+    private static async Task<Run> RunAsync(params string[] args)
+    {
+        var sandboxes = new List<Sandbox>();
+        Sandbox.Started.Value = sandboxes.Add;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Cli.RunAsync(args, output, error);
+        Sandbox.Started.Value = null;
+        return new Run(code, output.ToString().Replace("\r", string.Empty, StringComparison.Ordinal), error.ToString(), sandboxes);
+    }
+
+    [Fact]
+    public async Task Demo_RunsCanaryBlueGreenAndARolledBackDeployment_AndExitsZero()
+    {
+        var run = await RunAsync("demo");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Output + run.Error);
+        var summary = run.Output[run.Output.IndexOf("SUMMARY", StringComparison.Ordinal)..];
+        summary.Should().Contain($"Canary of api to {Sandbox.ImageV2}: Succeeded (expected Succeeded)")
+            .And.Contain($"BlueGreen of web to {Sandbox.ImageV2}: Succeeded (expected Succeeded)")
+            .And.Contain($"Canary of api to {Broken}: RolledBack (expected RolledBack)")
+            .And.Contain("demo OK");
+        run.Output.Should().Contain("traffic: 50 % to the new group").And.Contain("ROLLBACK of ");
+
+        // The app ends as the demo says: api on web-2.0 (the broken deployment left nothing), web swapped to web-2.0.
+        var sandbox = run.Sandboxes.Single();
+        sandbox.Groups("api").Should().Equal($"api__1 0/0/0 {Sandbox.ImageV1} live=0", $"api__2 2/4/4 {Sandbox.ImageV2} live=4");
+        sandbox.Groups("web").Should().Equal($"web 2/2/4 {Sandbox.ImageV2} live=2", $"web__STAGE 2/2/4 {Sandbox.ImageV1} live=2");
+        summary.Should().Contain("after:  api__1 0/0/0");
+    }
+
+    [Fact]
+    public async Task Demo_JsonOutput_EveryLineIsAnObject_AndTheResultListsTheThreeOutcomes()
+    {
+        var run = await RunAsync("demo", "--output", "json");
+
+        run.ExitCode.Should().Be(ExitCodes.Success);
+        var objects = run.Lines.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        objects.Should().OnlyContain(o => o["event"] != null);
+        objects.Count(o => (string?)o["event"] == "DeploymentStarted").Should().Be(3);
+        var result = objects[^1];
+        ((string?)result["event"]).Should().Be("Result");
+        ((bool?)result["ok"]).Should().BeTrue();
+        result["deployments"]!.AsArray().Select(d => $"{d!["strategy"]} {d["status"]}").Should().Equal(
+            "Canary Succeeded", "BlueGreen Succeeded", "Canary RolledBack");
+    }
+
+    [Fact]
+    public async Task Plan_PrintsTheStepsAndApiCalls_AndChangesNothing()
+    {
+        var run = await RunAsync("plan", "canary", "--app", "web", "--emulator", "--phase", "25", "--phase", "100");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        run.Output.Should().Contain("Canary deployment of web, image " + Sandbox.ImageV2)
+            .And.Contain("1. setup").And.Contain("create group web__2").And.Contain("2. phase 1 of 2 (25 %)").And.Contain("PUT /aws/ec2/group");
+        var sandbox = run.Sandboxes.Single();
+        sandbox.Emulator.Calls.All.Should().NotBeEmpty("the plan reads the groups and the image");
+        sandbox.Emulator.Calls.Mutating.Should().BeEmpty();
+        sandbox.Groups("web").Should().Equal($"web__1 2/2/4 {Sandbox.ImageV1} live=2");
+    }
+
+    [Fact]
+    public async Task Plan_Json_HasTheStepsWithTheirApiCalls()
+    {
+        var run = await RunAsync("plan", "basic", "--app", "web", "--emulator", "--format", "json", "--capacity", "1/3/5");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        var plan = JsonNode.Parse(run.Output)!.AsObject();
+        ((string?)plan["strategy"]).Should().Be("Basic");
+        ((string?)plan["plannedCapacity"]).Should().Contain("target 3");
+        plan["steps"]!.AsArray().Should().NotBeEmpty().And.OnlyContain(s => s!["apiCalls"]!.AsArray().Count > 0);
+        run.Sandboxes.Single().Emulator.Calls.Mutating.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task DeployCanary_Emulator_Succeeds_AndTheNewRevisionServes()
+    {
+        var run = await RunAsync("deploy", "canary", "--app", "web", "--emulator", "--phase", "25", "--phase", "100");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Output + run.Error);
+        run.Output.Should().Contain("stage 2/3 \"phase 1 of 2 (25 %)\" started").And.Contain("OK: Canary deployment");
+        run.Sandboxes.Single().Groups("web").Should().Equal($"web__1 0/0/0 {Sandbox.ImageV1} live=0", $"web__2 2/2/4 {Sandbox.ImageV2} live=2");
+    }
+
+    [Fact]
+    public async Task DeployBlueGreen_Emulator_WithTrafficShift_Succeeds()
+    {
+        var run = await RunAsync("deploy", "bluegreen", "--app", "web", "--emulator", "--traffic-shift", "10,50,100", "--downsize-old");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Output + run.Error);
+        run.Output.Should().Contain("traffic: 10 % to the new group").And.Contain("traffic: 50 % to the new group");
+        run.Sandboxes.Single().Groups("web").Should().Equal($"web 2/2/4 {Sandbox.ImageV2} live=2", $"web__STAGE 0/0/0 {Sandbox.ImageV1} live=0");
+    }
+
+    [Fact]
+    public async Task DeployRoll_Emulator_Succeeds()
+    {
+        var run = await RunAsync("deploy", "roll", "--app", "web", "--emulator", "--batch-size", "50");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Output + run.Error);
+        run.Output.Should().Contain("finished 100 %");
+        run.Sandboxes.Single().Groups("web").Should().Equal($"web 2/2/4 {Sandbox.ImageV2} live=2");
+    }
+
+    [Fact]
+    public async Task Deploy_NeverHealthyImage_IsRolledBack_AndExitsOne()
+    {
+        var run = await RunAsync("deploy", "canary", "--app", "web", "--emulator", "--image", Broken, "--phase", "50", "--phase", "100");
+
+        run.ExitCode.Should().Be(ExitCodes.RolledBack, run.Output + run.Error);
+        run.Output.Should().Contain("FAILED and rolled back");
+        run.Sandboxes.Single().Groups("web").Should().Equal($"web__1 2/2/4 {Sandbox.ImageV1} live=2");
+    }
+
+    [Fact]
+    public async Task Deploy_OnFailureStop_LeavesTheDeploymentForAPerson_AndExitsTwo()
+    {
+        var run = await RunAsync("deploy", "canary", "--app", "web", "--emulator", "--image", Broken, "--phase", "50", "--phase", "100", "--on-failure", "stop");
+
+        run.ExitCode.Should().Be(ExitCodes.NeedsAttention, run.Output + run.Error);
+        run.Output.Should().Contain("needs attention");
+        run.Sandboxes.Single().Groups("web").Should().Contain(g => g.StartsWith("web__2 ", StringComparison.Ordinal), "nothing was rolled back");
+    }
+
+    [Theory]
+    [InlineData("deploy", "canary", "--app", "web", "--emulator", "--phase", "250")]
+    [InlineData("deploy", "canary", "--app", "web", "--emulator", "--phase", "count:x")]
+    [InlineData("deploy", "canary", "--app", "web", "--emulator")]
+    [InlineData("deploy", "basic", "--app", "web", "--emulator", "--capacity", "1/2")]
+    [InlineData("deploy", "basic", "--app", "web", "--emulator", "--capacity", "3/2/1")]
+    [InlineData("deploy", "basic", "--app", "web", "--emulator", "--image", "web-2.0")]
+    [InlineData("deploy", "basic", "--app", "web", "--emulator", "--document", "/no/such/file.json")]
+    [InlineData("deploy", "bluegreen", "--app", "web", "--emulator", "--traffic-shift", "10,x")]
+    [InlineData("deploy", "bluegreen", "--app", "web", "--emulator", "--production-listener", "arn:l1")]
+    [InlineData("deploy", "roll", "--app", "web", "--emulator", "--batch-size", "0")]
+    [InlineData("deploy", "sideways", "--app", "web", "--emulator")]
+    [InlineData("deploy", "canary", "--emulator", "--phase", "100")]
+    [InlineData("deploy", "canary", "--app", "web", "--emulator", "--phase", "100", "--on-failure", "maybe")]
+    [InlineData("deploy", "canary", "--app", "web", "--emulator", "--phase", "100", "--bogus")]
+    public async Task BadInput_ExitsThree_BeforeAnyMutatingCall(params string[] args)
+    {
+        var run = await RunAsync(args);
+
+        run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
+        run.Error.Should().NotBeEmpty();
+        run.Sandboxes.SelectMany(s => s.Emulator.Calls.Mutating).Should().BeEmpty();
+        run.Sandboxes.Where(s => s.Emulator.State.Groups.Count != 1).Should().BeEmpty("no group was created");
+    }
+
+    [Fact]
+    public async Task Deploy_JsonOutput_ParsesLineByLine_AndEndsWithTheResult()
+    {
+        var run = await RunAsync("deploy", "canary", "--app", "web", "--emulator", "--phase", "50", "--phase", "100", "--output", "json");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        var objects = run.Lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        objects.Select(o => o.GetProperty("event").GetString()).Should().Contain(["Message", "DeploymentStarted", "StageStarted", "CapacityChanged", "InstancesProgress", "DeploymentFinished"]);
+        objects.Where(o => o.GetProperty("event").GetString() == "StageStarted").Select(o => o.GetProperty("name").GetString())
+            .Should().Equal("setup", "phase 1 of 2 (50 %)", "phase 2 of 2 (100 %)");
+        var result = objects[^1];
+        result.GetProperty("event").GetString().Should().Be("Result");
+        result.GetProperty("status").GetString().Should().Be("Succeeded");
+        result.GetProperty("exitCode").GetInt32().Should().Be(0);
+        result.GetProperty("groupName").GetString().Should().Be("web__2");
+    }
+
+    [Fact]
+    public async Task Deploy_JsonOutput_OfAFailure_EndsWithARolledBackResult()
+    {
+        var run = await RunAsync("deploy", "canary", "--app", "web", "--emulator", "--image", Broken, "--phase", "100", "--output", "json");
+
+        run.ExitCode.Should().Be(ExitCodes.RolledBack);
+        var result = JsonNode.Parse(run.Lines[^1])!;
+        ((string?)result["status"]).Should().Be("RolledBack");
+        ((int?)result["exitCode"]).Should().Be(1);
+        run.Lines.Select(l => (string?)JsonNode.Parse(l)!["event"]).Should().Contain("RollbackStarted");
+    }
+
+    [Fact]
+    public async Task PlanSvg_BlueGreen_IsWellFormed_WithOnePolylineAndLegendPerSeries()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"spot-deploy-plan-{Guid.NewGuid():N}.svg");
+        try
+        {
+            var run = await RunAsync("plan", "bluegreen", "--app", "web", "--emulator", "--traffic-shift", "10,50,100", "--downsize-old", "--format", "svg", "--out", file);
+
+            run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+            XNamespace svg = "http://www.w3.org/2000/svg";
+            var doc = XDocument.Load(file);
+            doc.Root!.Name.Should().Be(svg + "svg");
+            var lines = doc.Descendants(svg + "polyline").ToList();
+            lines.Select(l => (string?)l.Attribute("data-series")).Should().Equal("previous groups (target)", "new group (target)", "traffic to new (%)");
+            doc.Descendants(svg + "rect").Where(r => (string?)r.Attribute("class") == "legend").Should().HaveCount(3);
+            var pointCounts = lines.Select(l => ((string)l.Attribute("points")!).Split(' ').Length).Distinct().ToList();
+            pointCounts.Should().ContainSingle().Which.Should().BeGreaterThan(3);
+            run.Sandboxes.Single().Emulator.Calls.Mutating.Should().BeEmpty();
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task PlanSvg_Canary_HasTwoSeries_AndTheTimelineEndsOnTheNewGroup()
+    {
+        var run = await RunAsync("plan", "canary", "--app", "web", "--emulator", "--phase", "50", "--phase", "100", "--format", "svg");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        var doc = XDocument.Parse(run.Output);
+        var lines = doc.Descendants().Where(e => e.Name.LocalName == "polyline").ToList();
+        lines.Should().HaveCount(2);
+
+        // y of each point (50 = the top: the largest target, 2; 310 = 0): the running web__1 (target 2) goes to 0,
+        // the new group from 0 to 2 through 1 (50 %).
+        static IReadOnlyList<string> Ys(XElement line) => [.. ((string)line.Attribute("points")!).Split(' ').Select(p => p.Split(',')[1])];
+        var previous = Ys(lines[0]);
+        var next = Ys(lines[1]);
+        previous[0].Should().Be("50");
+        previous[^1].Should().Be("310");
+        next[0].Should().Be("310");
+        next.Should().Contain("180");
+        next[^1].Should().Be("50");
+    }
+
+    [Fact]
+    public async Task Status_ShowsRevisionsCapacityHealthAndRoutes()
+    {
+        var run = await RunAsync("status", "web", "--emulator", "--output", "json");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
+        var status = JsonNode.Parse(run.Lines[^1])!;
+        var group = status["groups"]!.AsArray().Single()!;
+        ((string?)group["name"]).Should().Be("web__1");
+        ((int?)group["target"]).Should().Be(2);
+        ((int?)group["healthy"]).Should().Be(2);
+        status["routes"]!.AsArray().Select(r => (string?)r!["role"]).Should().Equal("production", "stage");
+    }
+
+    [Fact]
+    public async Task Help_ListsTheCommands()
+    {
+        var run = await RunAsync("--help");
+
+        run.ExitCode.Should().Be(0);
+        run.Output.Should().Contain("demo").And.Contain("plan").And.Contain("deploy").And.Contain("rollback").And.Contain("resume").And.Contain("status").And.Contain("emulator");
+    }
+
+    [Fact]
+    public void FlagParsers_ReadPhasesPercentsAndCapacity()
+    {
+        InputsParse.Phase("count:2").Should().Be(Planning.PhaseStep.Count(2));
+        InputsParse.Phase("25%").Should().Be(Planning.PhaseStep.Percent(25));
+        RequestInputs.ParsePercents("10, 25,100").Should().Equal(10, 25, 100);
+        RequestInputs.ParseCapacity("same").Should().BeNull();
+    }
+}
+
+internal static class InputsParse
+{
+    public static Planning.PhaseStep Phase(string text) => RequestInputs.ParsePhase(text);
+}
