@@ -1,0 +1,151 @@
+#requires -Version 7
+<#
+.SYNOPSIS
+    Runs a canary deployment against the Spot.Deploy emulator from PowerShell: no project, no dependency
+    injection, no generic or extension methods.
+
+.DESCRIPTION
+    Publish the assemblies first (bash eng/publish-powershell.sh, folder artifacts/powershell). The script
+    starts the emulator on 127.0.0.1, seeds two AMIs and a running group "web__1" (2 instances), deploys
+    the new AMI with one canary phase per percentage, prints the result and the groups, and stops the
+    emulator. Ctrl+C cancels the deployment (it stops between calls; see docs/powershell/README.md).
+
+    Needs a PowerShell that runs on .NET 10 (the assemblies target net10.0). Not run by CI: the project's
+    machines have no PowerShell (the published folder and the API surface this script uses are tested instead).
+
+.EXAMPLE
+    pwsh docs/powershell/canary.ps1 -Percents 25,50,100
+#>
+param(
+    [string] $Folder = (Join-Path $PSScriptRoot '../../artifacts/powershell'),
+    [int[]] $Percents = @(50, 100)
+)
+
+$ErrorActionPreference = 'Stop'
+$Folder = (Resolve-Path $Folder).Path
+
+# Dependencies first. Add-Type -Path loads with Assembly.LoadFrom, so what these load later (the emulator's
+# ASP.NET Core assemblies) is found in the same folder.
+foreach ($assembly in @(
+        'Microsoft.Extensions.Logging.Abstractions.dll',
+        'Polly.Core.dll',
+        'AWSSDK.Core.dll',
+        'AWSSDK.SecurityToken.dll',
+        'Spot.Deploy.Planning.dll',
+        'Spot.Deploy.Elastigroup.dll',
+        'Spot.Deploy.Aws.dll',
+        'Spot.Deploy.Strategies.dll',
+        'Spot.Deploy.Emulator.dll')) {
+    Add-Type -Path (Join-Path $Folder $assembly)
+}
+
+$oldImage = 'ami-0000000000000aaa1'
+$newImage = 'ami-0000000000000bbb2'
+
+function New-GroupJson([string] $name, [string] $image, [int] $capacity) {
+    @{
+        name     = $name
+        region   = 'us-east-1'
+        capacity = @{ minimum = $capacity; target = $capacity; maximum = $capacity; unit = 'instance' }
+        strategy = @{ risk = 100; fallbackToOd = $true; availabilityVsCost = 'balanced' }
+        compute  = @{
+            product             = 'Linux/UNIX'
+            availabilityZones   = @(@{ name = 'us-east-1a'; subnetIds = @('subnet-1') })
+            instanceTypes       = @{ ondemand = 't3.micro'; spot = @('t3.micro') }
+            launchSpecification = @{ imageId = $image; securityGroupIds = @('sg-1') }
+        }
+    } | ConvertTo-Json -Depth 10
+}
+
+# 1. The emulator (instances boot in 1 s and are healthy 1 s later).
+$emulatorOptions = [Spot.Deploy.Emulator.EmulatorOptions]::new()
+$emulatorOptions.BootTime = [TimeSpan]::FromSeconds(1)
+$emulatorOptions.HealthCheckDelay = [TimeSpan]::FromSeconds(1)
+$emulator = [Spot.Deploy.Emulator.SpotDeployEmulator]::StartAsync($emulatorOptions, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+
+$stateDirectory = Join-Path ([IO.Path]::GetTempPath()) ('spot-deploy-ps-' + [Guid]::NewGuid().ToString('N'))
+$spot = $null
+$aws = $null
+try {
+    $emulator.State.SeedImage($oldImage, 'web-1.0', [DateTimeOffset]::UtcNow.AddDays(-10))
+    $emulator.State.SeedImage($newImage, 'web-2.0', [DateTimeOffset]::UtcNow.AddDays(-1))
+    [void] $emulator.State.SeedGroup([System.Text.Json.Nodes.JsonNode]::Parse((New-GroupJson 'web__1' $oldImage 2)).AsObject())
+
+    # 2. The clients and the services (what AddSpotDeploy would register in an application).
+    $spotOptions = [Spot.Deploy.Elastigroup.ElastigroupClientOptions]::new()
+    $spotOptions.BaseAddress = $emulator.SpotBaseAddress
+    $spotOptions.Token = $emulator.Options.SpotToken          # a real token: from a secret store, never in a script
+    $spotOptions.AccountId = $emulator.Options.AccountId
+    $spot = [Spot.Deploy.Elastigroup.ElastigroupClient]::new($spotOptions)
+
+    $awsOptions = [Spot.Deploy.Aws.AwsConnectionOptions]::new()
+    $awsOptions.Region = $emulator.Options.Region
+    $awsOptions.AccessKeyId = 'AKIDPOWERSHELL'
+    $awsOptions.SecretAccessKey = 'powershell-secret'
+    $awsOptions.Ec2Endpoint = $emulator.Ec2Endpoint
+    $awsOptions.ElasticLoadBalancingEndpoint = $emulator.ElasticLoadBalancingEndpoint
+    $aws = [Spot.Deploy.Aws.AwsConnection]::new($awsOptions)
+
+    $services = [Spot.Deploy.Strategies.DeploymentServices]::CreateDefault($spot, $aws, $stateDirectory, $null, $null)
+
+    # 3. The request and the options.
+    $request = [Spot.Deploy.Strategies.CanaryDeploymentRequest]::new()
+    $request.AppName = 'web'
+    $request.Document = [Spot.Deploy.Elastigroup.ElastigroupDocument]::Parse((New-GroupJson 'web' $oldImage 2))
+    $request.UseImage($newImage)
+    foreach ($percent in $Percents) {
+        [void] $request.AddPercentPhase($percent)
+    }
+
+    $options = [Spot.Deploy.Strategies.DeploymentOptions]::new()
+    $options.SteadyState.InitialPollInterval = [TimeSpan]::FromMilliseconds(250)
+    $options.SteadyState.MaxPollInterval = [TimeSpan]::FromSeconds(1)
+
+    # 4. Run. Wait in short slices so Ctrl+C reaches the script; the finally block then cancels the token
+    #    and waits for the deployment to stop between two calls.
+    $deployment = [Spot.Deploy.Strategies.CanaryDeployment]::new($services, $request, $options)
+    $cts = [Threading.CancellationTokenSource]::new()
+    $task = $deployment.RunAsync($null, $cts.Token)
+    try {
+        while (-not $task.Wait(200)) { }
+    }
+    catch [AggregateException] {
+        # Task.Wait wraps the failure: it is rethrown unwrapped by GetResult() below.
+    }
+    finally {
+        if (-not $task.IsCompleted) {
+            Write-Warning 'Cancelling the deployment...'
+            $cts.Cancel()
+            try { $task.GetAwaiter().GetResult() } catch { Write-Warning $_.Exception.InnerException.Message }
+        }
+    }
+
+    try {
+        $result = $task.GetAwaiter().GetResult()
+        "result status=$($result.Status) strategy=$($result.Strategy) group=$($result.GroupName)"
+    }
+    catch [System.Management.Automation.MethodInvocationException] {
+        $failure = $_.Exception.InnerException
+        if ($failure -is [Spot.Deploy.Strategies.DeploymentFailedException]) {
+            Write-Error "deployment $($failure.DeploymentId) failed at '$($failure.FailedStep)' and is $($failure.Status): $($failure.Message)"
+        }
+        else {
+            throw
+        }
+    }
+    finally {
+        $deployment.Dispose()
+        $cts.Dispose()
+    }
+
+    foreach ($group in $emulator.State.Groups | Sort-Object Name) {
+        $live = @($emulator.State.GetInstances($group.Id) | Where-Object State -ne 'terminated').Count
+        "group $($group.Name) $($group.Minimum)/$($group.Target)/$($group.Maximum) $($group.ImageId) live=$live"
+    }
+}
+finally {
+    if ($spot) { $spot.Dispose() }
+    if ($aws) { $aws.Dispose() }
+    $emulator.DisposeAsync().AsTask().GetAwaiter().GetResult()
+    Remove-Item -Recurse -Force $stateDirectory -ErrorAction SilentlyContinue
+}
