@@ -27,6 +27,15 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
     private readonly object _gate = new();
     private readonly Dictionary<string, (int, int, int)> _instances = new(StringComparer.Ordinal);
     private DateTimeOffset? _start;
+    private int _statusLength;
+    private string? _stage;
+    private int? _trafficPercent;
+
+    /// <summary>
+    /// Text on an interactive terminal: waits are shown on one status line rewritten in place (stage, n/m healthy,
+    /// traffic, elapsed) instead of a line per change; redirected output gets plain lines only.
+    /// </summary>
+    public bool Live { get; init; } = format == OutputFormat.Text && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
 
     public TextWriter Output => output;
 
@@ -44,7 +53,29 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
             {
                 _start = value.Time;
                 _instances.Clear();
+                _trafficPercent = null;
             }
+
+            if (value is StageStartedEvent stage)
+            {
+                _stage = stage.Name;
+            }
+
+            if (value is TrafficWeightsEvent weights)
+            {
+                _trafficPercent = weights.PercentToNew;
+            }
+
+            if (Live && value is InstancesProgressEvent live)
+            {
+                var elapsed = _start is { } begun ? live.Time - begun : TimeSpan.Zero;
+                var traffic = _trafficPercent is { } percent ? string.Create(CultureInfo.InvariantCulture, $" · traffic {percent} % new") : string.Empty;
+                WriteStatus(string.Create(CultureInfo.InvariantCulture,
+                    $"{Prefix}[+{Clock(elapsed)}] {_stage} · {live.GroupId} {live.Healthy}/{live.Target} healthy ({live.Total} running, poll {live.Polls}){traffic}"));
+                return;
+            }
+
+            ClearStatus();
 
             if (format == OutputFormat.Json)
             {
@@ -74,11 +105,29 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
         }
     }
 
+    private void WriteStatus(string text)
+    {
+        var padding = _statusLength > text.Length ? new string(' ', _statusLength - text.Length) : string.Empty;
+        output.Write("\r" + text + padding);
+        output.Flush();
+        _statusLength = text.Length;
+    }
+
+    private void ClearStatus()
+    {
+        if (_statusLength > 0)
+        {
+            output.Write("\r" + new string(' ', _statusLength) + "\r");
+            _statusLength = 0;
+        }
+    }
+
     /// <summary>Writes a free line: text as is, or <c>{"event":"Message","text":…}</c> in JSON.</summary>
     public void Message(string text)
     {
         lock (_gate)
         {
+            ClearStatus();
             if (format == OutputFormat.Json)
             {
                 output.WriteLine(new JsonObject { ["event"] = "Message", ["text"] = text }.ToJsonString(Json));
@@ -95,6 +144,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
     {
         lock (_gate)
         {
+            ClearStatus();
             if (format == OutputFormat.Json)
             {
                 var line = new JsonObject { ["event"] = "Result" };

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
+using Spot.Deploy.Strategies;
 
 namespace Spot.Deploy.Cli.Tests;
 
@@ -275,4 +276,42 @@ public sealed class CliTests
 internal static class InputsParse
 {
     public static Planning.PhaseStep Phase(string text) => RequestInputs.ParsePhase(text);
+}
+
+public sealed class LiveStatusLineTests
+{
+    [Fact]
+    public void Live_WaitsAreOneStatusLineRewrittenInPlace_ThenClearedBeforeTheNextLine()
+    {
+        using var output = new StringWriter();
+        var writer = new EventWriter(output, OutputFormat.Text) { Live = true };
+        var t0 = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+        writer.Report(new DeploymentStartedEvent(t0, "d1", "web", DeploymentStrategy.Canary, 3, "ami-1"));
+        writer.Report(new StageStartedEvent(t0, 1, 3, "phase 1 of 2 (50 %)"));
+        writer.Report(new InstancesProgressEvent(t0.AddSeconds(10), "sig-1", 0, 1, 2, 1));
+        writer.Report(new InstancesProgressEvent(t0.AddSeconds(20), "sig-1", 1, 2, 2, 2));
+        writer.Report(new StepStartedEvent(t0.AddSeconds(20), "s3", "scale group web__1 to (min 1, target 1, max 1)"));
+
+        var text = output.ToString();
+        text.Should().Contain("\r[+").And.Contain("phase 1 of 2 (50 %) · sig-1 0/2 healthy (1 running, poll 1)").And.Contain("sig-1 1/2 healthy (2 running, poll 2)");
+        var statusLines = text.Split('\n').Where(l => l.Contains("healthy (", StringComparison.Ordinal)).ToList();
+        statusLines.Should().ContainSingle("both polls rewrite the same terminal line");
+        var afterClear = statusLines[0][(statusLines[0].LastIndexOf('\r') + 1)..];
+        afterClear.Should().StartWith("[12:00:20", "the status line is blanked and the next event's line starts at column 0");
+        statusLines[0].Should().Contain("\r" + new string(' ', 10));
+    }
+
+    [Fact]
+    public void NotLive_WritesPlainLinesOnly()
+    {
+        using var output = new StringWriter();
+        var writer = new EventWriter(output, OutputFormat.Text);
+        var t0 = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+        writer.Live.Should().BeFalse("a StringWriter is not an interactive terminal");
+        writer.Report(new InstancesProgressEvent(t0, "sig-1", 0, 1, 2, 1));
+
+        output.ToString().Should().NotContain("\r");
+    }
 }
