@@ -46,11 +46,11 @@ internal sealed class Sandbox : IAsyncDisposable
     public BlueGreenLoadBalancer Routes { get; private set; } = null!;
 
     /// <summary>Virtual time (auto-advancing): a deployment takes milliseconds; or real time with 3 s boots and 2 s to health.</summary>
-    public bool IsVirtual => Clock is VirtualClock;
+    public bool IsVirtual => Clock is Spot.Deploy.Emulator.VirtualTimeProvider;
 
     public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, CancellationToken cancellationToken = default)
     {
-        TimeProvider clock = realTime ? TimeProvider.System : new VirtualClock(DateTimeOffset.UtcNow) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
+        TimeProvider clock = realTime ? TimeProvider.System : new Spot.Deploy.Emulator.VirtualTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
         var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
         {
             Port = port,

@@ -1,175 +1,20 @@
+using Spot.Deploy.Emulator;
+
 namespace Spot.Deploy.Testing;
 
 /// <summary>
-/// A manual clock for tests (the feed lacks Microsoft.Extensions.TimeProvider.Testing). Time moves
-/// only by <see cref="Advance"/>, or — with <see cref="AutoAdvanceLimit"/> set — by itself to the due
-/// time of any timer shorter than the limit as soon as that timer is created (so retry delays finish
-/// at once while their virtual duration is still measured; long timeouts stay under test control).
+/// The tests' clock: the emulator's <see cref="VirtualTimeProvider"/> (shipped for users' own tests and the CLI's demo),
+/// starting at a fixed time so test output is stable.
 /// </summary>
-public sealed class FakeTimeProvider : TimeProvider
+public sealed class FakeTimeProvider : VirtualTimeProvider
 {
-    private readonly object _gate = new();
-    private readonly List<FakeTimer> _timers = [];
-    private DateTimeOffset _now;
-
     public FakeTimeProvider()
         : this(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero))
     {
     }
 
-    public FakeTimeProvider(DateTimeOffset start) => _now = start;
-
-    /// <summary>Timers whose due time is at most this are fired at once, moving the clock. Null: never.</summary>
-    public TimeSpan? AutoAdvanceLimit { get; set; }
-
-    /// <summary>How far the clock has moved since it was created.</summary>
-    public TimeSpan Elapsed { get; private set; }
-
-    public override DateTimeOffset GetUtcNow()
+    public FakeTimeProvider(DateTimeOffset start)
+        : base(start)
     {
-        lock (_gate)
-        {
-            return _now;
-        }
-    }
-
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-    public override long GetTimestamp()
-    {
-        lock (_gate)
-        {
-            return _now.UtcTicks;
-        }
-    }
-
-    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
-
-    /// <summary>Moves the clock forward, firing every timer that falls due, in order.</summary>
-    public void Advance(TimeSpan by)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(by, TimeSpan.Zero);
-        DateTimeOffset target;
-        lock (_gate)
-        {
-            target = _now + by;
-        }
-
-        AdvanceTo(target);
-    }
-
-    /// <summary>
-    /// Moves the clock to <paramref name="target"/> (never backwards: concurrent advances only ever move it
-    /// forward), firing every timer that falls due, in order.
-    /// </summary>
-    private void AdvanceTo(DateTimeOffset target)
-    {
-        while (true)
-        {
-            FakeTimer? next;
-            lock (_gate)
-            {
-                next = _timers.Where(t => t.Due is { } due && due <= target).OrderBy(t => t.Due).ThenBy(t => t.Sequence).FirstOrDefault();
-                if (next is null)
-                {
-                    if (target > _now)
-                    {
-                        Elapsed += target - _now;
-                        _now = target;
-                    }
-
-                    return;
-                }
-
-                if (next.Due!.Value > _now)
-                {
-                    Elapsed += next.Due.Value - _now;
-                    _now = next.Due.Value;
-                }
-
-                next.Due = next.Period is { } period && period > TimeSpan.Zero ? _now + period : null;
-            }
-
-            next.Fire();
-        }
-    }
-
-    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
-    {
-        var timer = new FakeTimer(this, callback, state);
-        timer.Change(dueTime, period);
-        return timer;
-    }
-
-    private long _sequence;
-
-    private void Schedule(FakeTimer timer, TimeSpan dueTime, TimeSpan period)
-    {
-        var autoAdvance = false;
-        lock (_gate)
-        {
-            timer.Sequence = ++_sequence;
-            timer.Period = period == Timeout.InfiniteTimeSpan ? null : period;
-            timer.Due = dueTime == Timeout.InfiniteTimeSpan ? null : _now + dueTime;
-            if (!_timers.Contains(timer))
-            {
-                _timers.Add(timer);
-            }
-
-            autoAdvance = timer.Due is not null && AutoAdvanceLimit is { } limit && dueTime <= limit;
-        }
-
-        if (autoAdvance)
-        {
-            // Fire from the thread pool: the caller (e.g. Task.Delay) has not finished wiring the timer up yet.
-            ThreadPool.QueueUserWorkItem(_ => AdvanceTo(timer));
-        }
-    }
-
-    private void AdvanceTo(FakeTimer timer)
-    {
-        DateTimeOffset? due;
-        lock (_gate)
-        {
-            due = timer.Due;
-        }
-
-        if (due is { } d)
-        {
-            AdvanceTo(d);
-        }
-    }
-
-    private void Remove(FakeTimer timer)
-    {
-        lock (_gate)
-        {
-            _timers.Remove(timer);
-        }
-    }
-
-    private sealed class FakeTimer(FakeTimeProvider owner, TimerCallback callback, object? state) : ITimer
-    {
-        public DateTimeOffset? Due { get; set; }
-
-        public TimeSpan? Period { get; set; }
-
-        public long Sequence { get; set; }
-
-        public bool Change(TimeSpan dueTime, TimeSpan period)
-        {
-            owner.Schedule(this, dueTime, period);
-            return true;
-        }
-
-        public void Fire() => callback(state);
-
-        public void Dispose() => owner.Remove(this);
-
-        public ValueTask DisposeAsync()
-        {
-            owner.Remove(this);
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -73,8 +73,8 @@ public sealed record CanaryMeasurement(
 
 /// <summary>
 /// A 3-phase canary (25 / 50 / 100 %) of app <c>web</c> over a previous revision running 4 instances, end
-/// to end over HTTP against the emulator, on a <see cref="VirtualClock"/>. Every timer of at most 20 s (the
-/// longest poll pause of both policies) fires at once and moves the clock to its due time; nothing else
+/// to end over HTTP against the emulator, on the emulator's <see cref="VirtualTimeProvider"/>. Every timer of at most 10 min (longer than
+/// any pause of both policies, learned ones included) fires at once and moves the clock to its due time; nothing else
 /// moves it. The deployment is sequential, so no other timer is pending while a pause is skipped, and the
 /// clients' 1 h attempt-timeout timers never fire (calls take no virtual time). A longer timer would hang
 /// the run; <see cref="RunAsync"/> fails after a real-time watchdog instead. Every run checks itself: event
@@ -92,14 +92,14 @@ public sealed partial class CanarySimulation : IAsyncDisposable
 
     private static readonly TimeSpan Watchdog = TimeSpan.FromMinutes(2);
 
-    private readonly VirtualClock _clock;
+    private readonly VirtualTimeProvider _clock;
     private readonly SpotDeployEmulator _emulator;
     private readonly ElastigroupClient _spot;
     private readonly AwsConnection _aws;
     private readonly TimeSpan _boot;
     private readonly TimeSpan _health;
 
-    private CanarySimulation(VirtualClock clock, SpotDeployEmulator emulator, TimeSpan boot, TimeSpan health)
+    private CanarySimulation(VirtualTimeProvider clock, SpotDeployEmulator emulator, TimeSpan boot, TimeSpan health)
     {
         _clock = clock;
         _emulator = emulator;
@@ -132,7 +132,7 @@ public sealed partial class CanarySimulation : IAsyncDisposable
     /// <summary>Starts an emulator with boot time <paramref name="boot"/> and health-check delay <paramref name="health"/>, seeded with the previous revision at 4 instances.</summary>
     public static async Task<CanarySimulation> StartAsync(TimeSpan boot, TimeSpan health)
     {
-        var clock = new VirtualClock(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
+        var clock = new VirtualTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
         var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions { TimeProvider = clock, BootTime = boot, HealthCheckDelay = health }).ConfigureAwait(false);
         var simulation = new CanarySimulation(clock, emulator, boot, health);
         emulator.State.SeedImage(OldImage, "web-1.0", clock.GetUtcNow().AddDays(-10));

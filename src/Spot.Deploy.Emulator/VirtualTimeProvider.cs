@@ -1,23 +1,22 @@
-namespace Spot.Deploy.Cli;
+namespace Spot.Deploy.Emulator;
 
 /// <summary>
-/// A virtual clock for the demo and --emulator runs (the same design as the tests' FakeTimeProvider). Time moves
-/// only by <see cref="Advance"/>, or — with <see cref="AutoAdvanceLimit"/> set — by itself to the due
-/// time of any timer shorter than the limit as soon as that timer is created (so retry delays finish
-/// at once while their virtual duration is still measured; long timeouts stay under test control).
+/// A virtual clock for emulated runs, tests and demos. Time moves only by <see cref="Advance"/>, or — with
+/// <see cref="AutoAdvanceLimit"/> set — by itself to the due time of any timer not longer than the limit as soon
+/// as that timer is created, so pauses (polls, retries, gates) finish at once while their virtual duration is
+/// still measured, and longer timers (client attempt timeouts) stay under the caller's control. The clock never
+/// moves backwards, even when advances overlap on several threads. Pass it as <see cref="EmulatorOptions.TimeProvider"/>
+/// and to the clients and deployments so they all share one timeline.
 /// </summary>
-internal sealed class VirtualClock : TimeProvider
+public class VirtualTimeProvider : TimeProvider
 {
     private readonly object _gate = new();
     private readonly List<FakeTimer> _timers = [];
     private DateTimeOffset _now;
 
-    public VirtualClock()
-        : this(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero))
-    {
-    }
-
-    public VirtualClock(DateTimeOffset start) => _now = start;
+    /// <summary>Creates a clock at <paramref name="start"/>.</summary>
+    /// <param name="start">The clock's first time.</param>
+    public VirtualTimeProvider(DateTimeOffset start) => _now = start;
 
     /// <summary>Timers whose due time is at most this are fired at once, moving the clock. Null: never.</summary>
     public TimeSpan? AutoAdvanceLimit { get; set; }
@@ -25,6 +24,7 @@ internal sealed class VirtualClock : TimeProvider
     /// <summary>How far the clock has moved since it was created.</summary>
     public TimeSpan Elapsed { get; private set; }
 
+    /// <inheritdoc />
     public override DateTimeOffset GetUtcNow()
     {
         lock (_gate)
@@ -33,8 +33,10 @@ internal sealed class VirtualClock : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
+    /// <inheritdoc />
     public override long GetTimestamp()
     {
         lock (_gate)
@@ -43,6 +45,7 @@ internal sealed class VirtualClock : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
 
     /// <summary>Moves the clock forward, firing every timer that falls due, in order.</summary>
@@ -94,6 +97,7 @@ internal sealed class VirtualClock : TimeProvider
         }
     }
 
+    /// <inheritdoc />
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         var timer = new FakeTimer(this, callback, state);
@@ -148,7 +152,7 @@ internal sealed class VirtualClock : TimeProvider
         }
     }
 
-    private sealed class FakeTimer(VirtualClock owner, TimerCallback callback, object? state) : ITimer
+    private sealed class FakeTimer(VirtualTimeProvider owner, TimerCallback callback, object? state) : ITimer
     {
         public DateTimeOffset? Due { get; set; }
 
