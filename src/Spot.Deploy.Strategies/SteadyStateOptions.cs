@@ -39,6 +39,14 @@ public sealed class SteadyStateOptions
     /// </summary>
     public bool RequireTargetGroupHealth { get; set; }
 
+    /// <summary>A copy with every setting kept but <see cref="RequireTargetGroupHealth"/> off (for a wait with no target group).</summary>
+    internal SteadyStateOptions WithoutTargetGroupHealth()
+    {
+        var copy = (SteadyStateOptions)MemberwiseClone();
+        copy.RequireTargetGroupHealth = false;
+        return copy;
+    }
+
     /// <summary>Checks the settings and names the first bad one.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()

@@ -608,7 +608,7 @@ internal sealed class DeploymentRun
                     var targetGroups = op.TargetGroupArns;
                     if (steady.RequireTargetGroupHealth && (targetGroups is null || targetGroups.Count == 0 || _services.Aws is null))
                     {
-                        steady = CopyWithoutTargetGroups(steady);
+                        steady = steady.WithoutTargetGroupHealth();
                         targetGroups = null;
                     }
 
@@ -935,13 +935,4 @@ internal sealed class DeploymentRun
         _services.Aws?.Traffic ?? throw new InvalidOperationException("This step switches ALB routes: the deployment services need an AwsConnection.");
 
     private static RouteRef Ref(ListenerRoute route) => new(route.ListenerArn, route.RuleArn);
-
-    private static SteadyStateOptions CopyWithoutTargetGroups(SteadyStateOptions options) => new()
-    {
-        Timeout = options.Timeout,
-        InitialPollInterval = options.InitialPollInterval,
-        MaxPollInterval = options.MaxPollInterval,
-        BackoffFactor = options.BackoffFactor,
-        RequireTargetGroupHealth = false,
-    };
 }

@@ -65,3 +65,30 @@ public sealed class SteadyStateOptionsTests : SteadyStateTestBase
         await wait.Should().ThrowAsync<ArgumentOutOfRangeException>().Where(e => e.ParamName == "target");
     }
 }
+
+public sealed class SteadyStateOptionsCopyTests
+{
+    [Fact]
+    public void WithoutTargetGroupHealth_KeepsEveryOtherSetting()
+    {
+        var options = new SteadyStateOptions
+        {
+            Timeout = TimeSpan.FromMinutes(3),
+            InitialPollInterval = TimeSpan.FromSeconds(1),
+            MaxPollInterval = TimeSpan.FromSeconds(7),
+            BackoffFactor = 2,
+            RequireTargetGroupHealth = true,
+            LearnReadinessTime = false,
+        };
+
+        var copy = options.WithoutTargetGroupHealth();
+
+        copy.Should().NotBeSameAs(options);
+        copy.RequireTargetGroupHealth.Should().BeFalse();
+        options.RequireTargetGroupHealth.Should().BeTrue("the original is not changed");
+        foreach (var property in typeof(SteadyStateOptions).GetProperties().Where(p => p.Name != nameof(SteadyStateOptions.RequireTargetGroupHealth)))
+        {
+            property.GetValue(copy).Should().Be(property.GetValue(options), property.Name + " must survive the copy");
+        }
+    }
+}
