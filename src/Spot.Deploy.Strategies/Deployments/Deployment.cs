@@ -66,7 +66,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     public async Task<DeploymentPreview> PlanAsync(CancellationToken cancellationToken = default)
     {
         Options.Validate();
-        var compiled = await CompileAsync("dry-run", cancellationToken).ConfigureAwait(false);
+        var compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
         return Preview(compiled);
     }
 
@@ -112,7 +112,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         CompiledDeployment compiled;
         try
         {
-            compiled = await CompileAsync(id, cancellationToken).ConfigureAwait(false);
+            compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
             _run = await DeploymentRun.StartAsync(Services, Options, compiled, id, cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -205,7 +205,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
 
     private protected abstract string AppNameForLock { get; }
 
-    private protected abstract Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken);
+    private protected abstract Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken);
 
     private DeploymentRun RequireRunning()
     {
@@ -316,7 +316,7 @@ public sealed class BasicDeployment : Deployment
 
     private protected override string AppNameForLock => Request.AppName;
 
-    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
         DeploymentCompiler.CompileRevisionsAsync(Services, Options, Request, [new Planning.CanaryPhase(Planning.PhaseStep.Percent(100))],
             Request.RetainedEmptyRevisions, DeploymentStrategy.Basic, cancellationToken);
 }
@@ -343,7 +343,7 @@ public sealed class CanaryDeployment : Deployment
 
     private protected override string AppNameForLock => Request.AppName;
 
-    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
         DeploymentCompiler.CompileRevisionsAsync(Services, Options, Request, [.. Request.Phases ?? []],
             Request.RetainedEmptyRevisions, DeploymentStrategy.Canary, cancellationToken);
 }
@@ -370,8 +370,8 @@ public sealed class BlueGreenDeployment : Deployment
 
     private protected override string AppNameForLock => Request.AppName;
 
-    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
-        DeploymentCompiler.CompileBlueGreenAsync(Services, Options, Request, deploymentId, cancellationToken);
+    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
+        DeploymentCompiler.CompileBlueGreenAsync(Services, Request, cancellationToken);
 }
 
 /// <summary>A Spot-managed roll: the group's image updated in place and its instances replaced by Spot's blue/green roll.</summary>
@@ -396,6 +396,6 @@ public sealed class SpotRollDeployment : Deployment
 
     private protected override string AppNameForLock => Request.AppName;
 
-    private protected override Task<CompiledDeployment> CompileAsync(string deploymentId, CancellationToken cancellationToken) =>
+    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
         DeploymentCompiler.CompileRollAsync(Services, Request, cancellationToken);
 }

@@ -101,20 +101,20 @@ internal static class DeploymentCompiler
     }
 
     public static async Task<CompiledDeployment> CompileBlueGreenAsync(
-        DeploymentServices services, DeploymentOptions options, BlueGreenDeploymentRequest request, string deploymentId, CancellationToken cancellationToken)
+        DeploymentServices services, BlueGreenDeploymentRequest request, CancellationToken cancellationToken)
     {
         AppName.Validate(request.AppName);
         var document = request.Document ?? throw new DeploymentValidationException("Document", "An Elastigroup document is required.");
         var loadBalancers = request.LoadBalancers?.ToList() ?? [];
 
-        // The planner validates names, capacities, routes and traffic steps before any call.
-        var emptyCheck = BlueGreenPlanner.Plan(new BlueGreenRequest(request.AppName, [], request.Capacity, loadBalancers)
+        // The planner validates names, capacities, routes and traffic steps before any call (planned again below
+        // with the account's groups).
+        BlueGreenPlanner.Plan(new BlueGreenRequest(request.AppName, [], request.Capacity, loadBalancers)
         {
             Naming = request.Naming,
             DownsizeOldGroup = request.DownsizeOldGroup,
             TrafficShiftPercents = request.TrafficShiftPercents?.ToList(),
         });
-        _ = emptyCheck;
         var traffic = services.Aws?.Traffic ?? throw new DeploymentValidationException("LoadBalancers",
             "Blue/Green reads and switches ALB routes: the deployment services need an AwsConnection.");
 
