@@ -79,8 +79,7 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     /// <remarks><c>GET /aws/ec2/group</c>; Spot has no server-side name filter, so the prefix is applied here.</remarks>
     public async Task<IReadOnlyList<ElastigroupGroup>> ListGroupsAsync(string? namePrefix = null, CancellationToken cancellationToken = default)
     {
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Groups, SpotRoutes.Groups, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.ListGroups), SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
         var groups = envelope.Items;
         if (!string.IsNullOrEmpty(namePrefix))
         {
@@ -94,22 +93,21 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     /// <remarks><c>GET /aws/ec2/group/{groupId}</c>.</remarks>
     public async Task<ElastigroupGroup> GetGroupAsync(string groupId, CancellationToken cancellationToken = default)
     {
-        var path = GroupPath(SpotRoutes.Group, groupId);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Group, path, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
-        return Single(envelope, HttpMethod.Get, path);
+        var call = SpotCall.To(SpotApi.GetGroup, groupId);
+        var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+        return Single(envelope, call);
     }
 
     /// <inheritdoc />
     /// <remarks><c>GET /aws/ec2/group/{groupId}</c>, kept as JSON: nothing is dropped or rewritten.</remarks>
     public async Task<ElastigroupDocument> GetGroupDocumentAsync(string groupId, CancellationToken cancellationToken = default)
     {
-        var path = GroupPath(SpotRoutes.Group, groupId);
-        var bytes = await _transport.SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Group, path, CallSafety.Idempotent), cancellationToken).ConfigureAwait(false);
+        var call = SpotCall.To(SpotApi.GetGroupDocument, groupId);
+        var bytes = await _transport.SendAsync(call, cancellationToken).ConfigureAwait(false);
         var items = JsonNode.Parse(bytes)?["response"]?["items"] as JsonArray;
         if (items is not { Count: > 0 } || items[0] is not JsonObject group)
         {
-            throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("GROUP_DOESNT_EXIST", "Spot returned no group.")], null, "GET", path);
+            throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("GROUP_DOESNT_EXIST", "Spot returned no group.")], null, call.Api.Method, call.Path);
         }
 
         items.RemoveAt(0);
@@ -132,13 +130,13 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
         }
 
         var body = JsonSerializer.SerializeToUtf8Bytes(document.ToRequestBody());
-        var call = new SpotCall(HttpMethod.Post, SpotRoutes.Groups, SpotRoutes.Groups, CallSafety.RejectedOnly, body);
+        var call = SpotCall.To(SpotApi.CreateGroup, body: body);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
                 var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
-                return Single(envelope, HttpMethod.Post, SpotRoutes.Groups);
+                return Single(envelope, call);
             }
             catch (SpotApiException e) when (e.IsTransient && !e.IsRateLimited && attempt < _options.MaxRetries)
             {
@@ -164,11 +162,7 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     public async Task<ElastigroupGroup> UpdateGroupAsync(string groupId, JsonObject groupPatch, bool autoApplyTags = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(groupPatch);
-        var path = GroupPath(SpotRoutes.Group, groupId);
-        var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["group"] = groupPatch.DeepClone() });
-        var call = new SpotCall(HttpMethod.Put, SpotRoutes.Group, path, CallSafety.Idempotent, body, autoApplyTags ? "autoApplyTags=true" : null);
-        var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
-        return envelope.Items.Count > 0 ? envelope.Items[0] : new ElastigroupGroup { Id = groupId };
+        return await PutGroupAsync(SpotApi.UpdateGroup, groupId, groupPatch.DeepClone(), autoApplyTags, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -178,28 +172,24 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(minimum);
         ArgumentOutOfRangeException.ThrowIfLessThan(target, minimum);
         ArgumentOutOfRangeException.ThrowIfLessThan(maximum, target);
-        var path = GroupPath(SpotRoutes.Capacity, groupId);
         var body = JsonSerializer.SerializeToUtf8Bytes(new CapacityBody { Capacity = new CapacityBodyValues { Minimum = minimum, Target = target, Maximum = maximum } },
             SpotJsonContext.Default.CapacityBody);
-        await _transport.SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.Capacity, path, CallSafety.Idempotent, body), cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(SpotCall.To(SpotApi.UpdateCapacity, groupId, body: body), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     /// <remarks><c>DELETE /aws/ec2/group/{groupId}</c>. A group that is already gone raises <see cref="SpotNotFoundException"/>.</remarks>
     public async Task DeleteGroupAsync(string groupId, DeleteGroupOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var path = GroupPath(SpotRoutes.Group, groupId);
         var body = options is null ? null : JsonSerializer.SerializeToUtf8Bytes(options, SpotJsonContext.Default.DeleteGroupOptions);
-        await _transport.SendAsync(new SpotCall(HttpMethod.Delete, SpotRoutes.Group, path, CallSafety.Idempotent, body), cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(SpotCall.To(SpotApi.DeleteGroup, groupId, body: body), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     /// <remarks><c>GET /aws/ec2/group/{groupId}/status</c>.</remarks>
     public async Task<IReadOnlyList<GroupInstance>> GetGroupStatusAsync(string groupId, CancellationToken cancellationToken = default)
     {
-        var path = GroupPath(SpotRoutes.Status, groupId);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Status, path, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeGroupInstance, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.GetGroupStatus, groupId), SpotJsonContext.Default.SpotEnvelopeGroupInstance, cancellationToken).ConfigureAwait(false);
         return envelope.Items.AsReadOnly();
     }
 
@@ -207,9 +197,7 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     /// <remarks><c>GET /aws/ec2/group/{groupId}/instanceHealthiness</c>.</remarks>
     public async Task<IReadOnlyList<InstanceHealth>> GetInstanceHealthinessAsync(string groupId, CancellationToken cancellationToken = default)
     {
-        var path = GroupPath(SpotRoutes.InstanceHealthiness, groupId);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.InstanceHealthiness, path, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeInstanceHealth, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.GetInstanceHealthiness, groupId), SpotJsonContext.Default.SpotEnvelopeInstanceHealth, cancellationToken).ConfigureAwait(false);
         return envelope.Items.AsReadOnly();
     }
 
@@ -222,10 +210,8 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     public async Task<RollStatus?> StartRollAsync(string groupId, RollRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var path = GroupPath(SpotRoutes.Rolls, groupId);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, SpotJsonContext.Default.RollRequest);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.Rolls, path, CallSafety.RejectedOnly, body),
-            SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.StartRoll, groupId, body: body), SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
         if (envelope.Items.Count > 0 && envelope.Items[0].Id is not null)
         {
             return envelope.Items[0];
@@ -237,31 +223,24 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
 
     /// <inheritdoc />
     /// <remarks><c>GET /aws/ec2/group/{groupId}/roll</c>.</remarks>
-    public async Task<IReadOnlyList<RollStatus>> ListRollsAsync(string groupId, CancellationToken cancellationToken = default)
-    {
-        var path = GroupPath(SpotRoutes.Rolls, groupId);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.Rolls, path, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
-        return envelope.Items.AsReadOnly();
-    }
+    public async Task<IReadOnlyList<RollStatus>> ListRollsAsync(string groupId, CancellationToken cancellationToken = default) =>
+        await ListRollsAsync(SpotApi.ListRolls, groupId, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     /// <remarks>Spot documents no <c>GET …/roll/{rollId}</c>: the roll is found in <c>GET /aws/ec2/group/{groupId}/roll</c>.</remarks>
     public async Task<RollStatus> GetRollAsync(string groupId, string rollId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rollId);
-        var rolls = await ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
+        var rolls = await ListRollsAsync(SpotApi.GetRoll, groupId, cancellationToken).ConfigureAwait(false);
         return rolls.FirstOrDefault(r => string.Equals(r.Id, rollId, StringComparison.Ordinal))
-            ?? throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("ROLL_NOT_FOUND", $"Group {groupId} has no roll {rollId}.")], null, "GET", GroupPath(SpotRoutes.Rolls, groupId));
+            ?? throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("ROLL_NOT_FOUND", $"Group {groupId} has no roll {rollId}.")], null, SpotApi.GetRoll.Method, SpotApi.GetRoll.Path(groupId));
     }
 
     /// <inheritdoc />
     /// <remarks><c>GET /aws/ec2/group/{groupId}/roll/{rollId}/status</c>: batches and blue/green instances.</remarks>
     public async Task<RollStatus> GetRollStatusAsync(string groupId, string rollId, CancellationToken cancellationToken = default)
     {
-        var path = RollPath(SpotRoutes.RollStatus, groupId, rollId);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.RollStatus, path, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.GetRollStatus, groupId, rollId), SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
         var status = envelope.Items.Count > 0 ? envelope.Items[0] : new RollStatus();
         status.Id ??= rollId;
         return status;
@@ -271,9 +250,8 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     /// <remarks><c>PUT /aws/ec2/group/{groupId}/roll/{rollId}</c> with <c>{"roll":{"status":"STOPPED"}}</c>.</remarks>
     public async Task StopRollAsync(string groupId, string rollId, CancellationToken cancellationToken = default)
     {
-        var path = RollPath(SpotRoutes.Roll, groupId, rollId);
         var body = JsonSerializer.SerializeToUtf8Bytes(new RollStopBody(), SpotJsonContext.Default.RollStopBody);
-        await _transport.SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.Roll, path, CallSafety.Idempotent, body), cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(SpotCall.To(SpotApi.StopRoll, groupId, rollId, body), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -281,10 +259,8 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     public async Task<RollActionResult?> RollActionAsync(string groupId, string rollId, RollActionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var path = RollPath(SpotRoutes.RollAction, groupId, rollId);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, SpotJsonContext.Default.RollActionRequest);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Post, SpotRoutes.RollAction, path, CallSafety.RejectedOnly, body),
-            SpotJsonContext.Default.SpotEnvelopeRollActionResult, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.RollAction, groupId, rollId, body), SpotJsonContext.Default.SpotEnvelopeRollActionResult, cancellationToken).ConfigureAwait(false);
         return envelope.Items.Count > 0 ? envelope.Items[0] : null;
     }
 
@@ -293,29 +269,27 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     public async Task DetachInstancesAsync(string groupId, DetachInstancesRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var path = GroupPath(SpotRoutes.DetachInstances, groupId);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, SpotJsonContext.Default.DetachInstancesRequest);
-        await _transport.SendAsync(new SpotCall(HttpMethod.Put, SpotRoutes.DetachInstances, path, CallSafety.RejectedOnly, body), cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(SpotCall.To(SpotApi.DetachInstances, groupId, body: body), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     /// <remarks><c>PUT /aws/ec2/group/{groupId}/scale/up?adjustment=n</c>. Relative, so never repeated after an unclear failure.</remarks>
     public Task ScaleUpAsync(string groupId, int adjustment, CancellationToken cancellationToken = default) =>
-        ScaleAsync(SpotRoutes.ScaleUp, groupId, adjustment, cancellationToken);
+        ScaleAsync(SpotApi.ScaleUp, groupId, adjustment, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks><c>PUT /aws/ec2/group/{groupId}/scale/down?adjustment=n</c>. Relative, so never repeated after an unclear failure.</remarks>
     public Task ScaleDownAsync(string groupId, int adjustment, CancellationToken cancellationToken = default) =>
-        ScaleAsync(SpotRoutes.ScaleDown, groupId, adjustment, cancellationToken);
+        ScaleAsync(SpotApi.ScaleDown, groupId, adjustment, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks><c>POST /aws/ec2/group/{groupId}/codeDeploy/blueGreenDeployment</c>.</remarks>
     public async Task<CodeDeployBlueGreenDeployment?> StartCodeDeployBlueGreenAsync(string groupId, CodeDeployBlueGreenRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var path = GroupPath(SpotRoutes.CodeDeployBlueGreen, groupId);
         var body = JsonSerializer.SerializeToUtf8Bytes(new CodeDeployBody { Deployment = request }, SpotJsonContext.Default.CodeDeployBody);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Post, SpotRoutes.CodeDeployBlueGreen, path, CallSafety.RejectedOnly, body),
+        var envelope = await SendAsync(SpotCall.To(SpotApi.StartCodeDeployBlueGreen, groupId, body: body),
             SpotJsonContext.Default.SpotEnvelopeCodeDeployBlueGreenDeployment, cancellationToken).ConfigureAwait(false);
         return envelope.Items.Count > 0 ? envelope.Items[0] : null;
     }
@@ -324,9 +298,7 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     /// <remarks><c>GET /aws/ec2/group/{groupId}/codeDeploy/blueGreenDeployment</c>.</remarks>
     public async Task<IReadOnlyList<CodeDeployBlueGreenDeployment>> GetCodeDeployBlueGreenAsync(string groupId, CancellationToken cancellationToken = default)
     {
-        var path = GroupPath(SpotRoutes.CodeDeployBlueGreen, groupId);
-        var envelope = await SendAsync(new SpotCall(HttpMethod.Get, SpotRoutes.CodeDeployBlueGreen, path, CallSafety.Idempotent),
-            SpotJsonContext.Default.SpotEnvelopeCodeDeployBlueGreenDeployment, cancellationToken).ConfigureAwait(false);
+        var envelope = await SendAsync(SpotCall.To(SpotApi.GetCodeDeployBlueGreen, groupId), SpotJsonContext.Default.SpotEnvelopeCodeDeployBlueGreenDeployment, cancellationToken).ConfigureAwait(false);
         return envelope.Items.AsReadOnly();
     }
 
@@ -342,12 +314,26 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     /// <summary>Describes the client; the token is never shown.</summary>
     public override string ToString() => "ElastigroupClient(" + _options + ")";
 
-    private async Task ScaleAsync(string route, string groupId, int adjustment, CancellationToken cancellationToken)
+    private async Task ScaleAsync(SpotApiCall api, string groupId, int adjustment, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(adjustment);
-        var path = GroupPath(route, groupId);
         var query = "adjustment=" + adjustment.ToString(CultureInfo.InvariantCulture);
-        await _transport.SendAsync(new SpotCall(HttpMethod.Put, route, path, CallSafety.RejectedOnly, null, query), cancellationToken).ConfigureAwait(false);
+        await _transport.SendAsync(SpotCall.To(api, groupId, query: query), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The one way a group patch is sent: <c>{"group": patch}</c>, answered by the group.</summary>
+    private async Task<ElastigroupGroup> PutGroupAsync(SpotApiCall api, string groupId, JsonNode groupPatch, bool autoApplyTags, CancellationToken cancellationToken)
+    {
+        var call = SpotCall.To(api, groupId, body: JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["group"] = groupPatch }), query: autoApplyTags ? "autoApplyTags=true" : null);
+        var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.Count > 0 ? envelope.Items[0] : new ElastigroupGroup { Id = groupId };
+    }
+
+    /// <summary>The roll list, read for <see cref="SpotApi.ListRolls"/> or <see cref="SpotApi.GetRoll"/>.</summary>
+    private async Task<IReadOnlyList<RollStatus>> ListRollsAsync(SpotApiCall api, string groupId, CancellationToken cancellationToken)
+    {
+        var envelope = await SendAsync(SpotCall.To(api, groupId), SpotJsonContext.Default.SpotEnvelopeRollStatus, cancellationToken).ConfigureAwait(false);
+        return envelope.Items.AsReadOnly();
     }
 
     private async Task<ElastigroupGroup?> FindByNameAsync(string name, CancellationToken cancellationToken)
@@ -359,21 +345,8 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     private Task<SpotEnvelope<T>> SendAsync<T>(SpotCall call, JsonTypeInfo<SpotEnvelope<T>> type, CancellationToken cancellationToken) =>
         _transport.SendAsync(call, type, cancellationToken);
 
-    private static ElastigroupGroup Single(SpotEnvelope<ElastigroupGroup> envelope, HttpMethod method, string path) =>
+    private static ElastigroupGroup Single(SpotEnvelope<ElastigroupGroup> envelope, SpotCall call) =>
         envelope.Items.Count > 0
             ? envelope.Items[0]
-            : throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("GROUP_DOESNT_EXIST", "Spot returned no group.")], envelope.Request?.Id, method.Method, path);
-
-    private static string GroupPath(string template, string groupId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
-        return SpotRoutes.Path(template, groupId);
-    }
-
-    private static string RollPath(string template, string groupId, string rollId)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(rollId);
-        return SpotRoutes.Path(template, groupId, rollId);
-    }
+            : throw SpotExceptionMap.Create(HttpStatusCode.NotFound, [new SpotError("GROUP_DOESNT_EXIST", "Spot returned no group.")], envelope.Request?.Id, call.Api.Method, call.Path);
 }

@@ -20,8 +20,40 @@ internal enum CallSafety
     RejectedOnly,
 }
 
-/// <summary>One call: method, route template (for limits, logs, traces), concrete path, query, body.</summary>
-internal sealed record SpotCall(HttpMethod Method, string RouteTemplate, string Path, CallSafety Safety, byte[]? Body = null, string? Query = null);
+/// <summary>
+/// One call: its <see cref="SpotApiCall"/> (method, route template for limits, logs and traces, safety), the concrete
+/// path made by that same descriptor, the query and the body. Only <see cref="To"/> makes one, so nothing is sent
+/// on a method or path the public table (<see cref="SpotApi"/>) does not give.
+/// </summary>
+internal sealed class SpotCall
+{
+    private SpotCall(SpotApiCall api, string path, byte[]? body, string? query)
+    {
+        Api = api;
+        Path = path;
+        Body = body;
+        Query = query;
+    }
+
+    public SpotApiCall Api { get; }
+
+    public string Path { get; }
+
+    public byte[]? Body { get; }
+
+    public string? Query { get; }
+
+    public HttpMethod Method => Api.HttpMethod;
+
+    public string RouteTemplate => Api.Template;
+
+    public CallSafety Safety => Api.Safety;
+
+    /// <summary>The call of <paramref name="api"/> for the given ids (validated and escaped by <see cref="SpotApiCall.Path"/>).</summary>
+    /// <exception cref="ArgumentException">An id cannot be one path segment.</exception>
+    public static SpotCall To(SpotApiCall api, string? groupId = null, string? rollId = null, byte[]? body = null, string? query = null) =>
+        new(api, api.Path(groupId, rollId), body, query);
+}
 
 /// <summary>
 /// Sends calls to Spot: authentication, account id, rate limiting, retries with jittered exponential

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Spot.Deploy.Testing;
@@ -10,6 +11,12 @@ namespace Spot.Deploy.Testing;
 /// <summary>A request as the loopback server saw it.</summary>
 public sealed record RecordedRequest(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    /// <summary>The request target exactly as it came over the wire, still escaped (<see cref="Path"/> is decoded).</summary>
+    public string RawTarget { get; init; } = string.Empty;
+
+    /// <summary>The path part of <see cref="RawTarget"/>: what the client put in the URL, escapes and all.</summary>
+    public string RawPath => RawTarget.Split('?')[0];
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
@@ -59,7 +66,10 @@ public sealed class LoopbackServer : IAsyncDisposable
         using var reader = new StreamReader(context.Request.Body, Encoding.UTF8);
         var body = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-        var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, headers, body);
+        var request = new RecordedRequest(context.Request.Method, context.Request.Path.Value ?? "/", context.Request.QueryString.Value ?? string.Empty, headers, body)
+        {
+            RawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty,
+        };
         _requests.Enqueue(request);
         var response = Handler(request);
         if (response.Before is not null)
