@@ -94,6 +94,16 @@ public sealed class ElastigroupDocument
     /// <exception cref="ElastigroupDocumentException"><c>images</c> is not an array, or an entry is not an object with an <c>id</c>.</exception>
     public IReadOnlyList<string>? Images => GetImages();
 
+    /// <summary>
+    /// The group's AMIs as a <see cref="Elastigroup.LaunchImage"/>: <c>images</c> when it is a non-empty array (as
+    /// <see cref="Transform"/> does, <c>images</c> wins over an <c>imageId</c> next to it), else <c>imageId</c>; null when
+    /// the document names no AMI.
+    /// </summary>
+    /// <exception cref="ElastigroupDocumentException">
+    /// A field, or a section on its path, has the wrong kind, or an id there is not an AMI id (<c>ami-…</c>).
+    /// </exception>
+    public LaunchImage? LaunchImage => GetLaunchImage();
+
     /// <summary><c>compute.launchSpecification.userData</c> exactly as stored (base64); null when absent or null.</summary>
     /// <exception cref="ElastigroupDocumentException">The field, or a section on its path, has the wrong kind.</exception>
     public string? UserData => GetString("compute", "launchSpecification", "userData");
@@ -493,6 +503,34 @@ public sealed class ElastigroupDocument
 
         return ids;
     }
+
+    private LaunchImage? GetLaunchImage()
+    {
+        if (GetImages() is { Length: > 0 } images)
+        {
+            for (var i = 0; i < images.Length; i++)
+            {
+                if (Elastigroup.LaunchImage.Problem(images[i]) is { } problem)
+                {
+                    throw NotAnImage(PathTo("compute", "launchSpecification", "images") + DocumentJson.Index(string.Empty, i) + ".id", problem);
+                }
+            }
+
+            return Elastigroup.LaunchImage.FromImages(images);
+        }
+
+        if (ImageId is not { } imageId)
+        {
+            return null;
+        }
+
+        return Elastigroup.LaunchImage.Problem(imageId) is { } imageIdProblem
+            ? throw NotAnImage(PathTo("compute", "launchSpecification", "imageId"), imageIdProblem)
+            : Elastigroup.LaunchImage.FromImageId(imageId);
+    }
+
+    private static ElastigroupDocumentException NotAnImage(string path, string problem) =>
+        new($"{DocumentJson.Subject} has an image id that {problem}{DocumentJson.Where(path, null, null)}.", path, null, null);
 
     private LoadBalancerReference[]? GetLoadBalancers()
     {
