@@ -166,6 +166,26 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
     }
 
     /// <inheritdoc />
+    /// <remarks><c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group":{"name": …}}</c>; nothing else of the group changes.</remarks>
+    public async Task<ElastigroupGroup> RenameGroupAsync(string groupId, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return await PutGroupAsync(SpotApi.RenameGroup, groupId, new JsonObject { ["name"] = name }, autoApplyTags: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// <c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group": image.ToGroupPatch()}</c>. Under Spot's merge semantics the
+    /// rest of the launch specification stays as it is; an <c>images</c> list is replaced as a whole, so pass every image
+    /// the group keeps (<see cref="LaunchImage.WithFirst"/> does).
+    /// </remarks>
+    public async Task<ElastigroupGroup> SetImageAsync(string groupId, LaunchImage image, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return await PutGroupAsync(SpotApi.SetImage, groupId, image.ToGroupPatch(), autoApplyTags: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     /// <remarks><c>PUT /aws/ec2/group/{groupId}/capacity</c>. Setting absolute numbers is safe to repeat.</remarks>
     public async Task UpdateCapacityAsync(string groupId, int minimum, int target, int maximum, CancellationToken cancellationToken = default)
     {
@@ -321,7 +341,7 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
         await _transport.SendAsync(SpotCall.To(api, groupId, query: query), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The one way a group patch is sent: <c>{"group": patch}</c>, answered by the group.</summary>
+    /// <summary>The one way a group patch is sent (update, rename, image): <c>{"group": patch}</c>, answered by the group.</summary>
     private async Task<ElastigroupGroup> PutGroupAsync(SpotApiCall api, string groupId, JsonNode groupPatch, bool autoApplyTags, CancellationToken cancellationToken)
     {
         var call = SpotCall.To(api, groupId, body: JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["group"] = groupPatch }), query: autoApplyTags ? "autoApplyTags=true" : null);

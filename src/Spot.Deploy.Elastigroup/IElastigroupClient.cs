@@ -20,6 +20,17 @@ public interface IElastigroupClient
     /// <summary>Updates a group with merge semantics: absent = unchanged, explicit null = cleared, value = set.</summary>
     Task<ElastigroupGroup> UpdateGroupAsync(string groupId, JsonObject groupPatch, bool autoApplyTags = false, CancellationToken cancellationToken = default);
 
+    /// <summary>Renames a group: <c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group":{"name": …}}</c>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is null, empty or white space, or <paramref name="groupId"/> is unusable; nothing is sent.</exception>
+    Task<ElastigroupGroup> RenameGroupAsync(string groupId, string name, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sets the AMIs a group launches: <c>PUT /aws/ec2/group/{groupId}</c> with <see cref="LaunchImage.ToGroupPatch"/>
+    /// (<c>imageId</c>, or every id of <c>images</c> in order).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="image"/> is null, or <paramref name="groupId"/> is unusable; nothing is sent.</exception>
+    Task<ElastigroupGroup> SetImageAsync(string groupId, LaunchImage image, CancellationToken cancellationToken = default);
+
     /// <summary>Sets a group's minimum, target and maximum.</summary>
     Task UpdateCapacityAsync(string groupId, int minimum, int target, int maximum, CancellationToken cancellationToken = default);
 

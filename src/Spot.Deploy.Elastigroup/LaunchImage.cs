@@ -11,7 +11,7 @@ namespace Spot.Deploy.Elastigroup;
 /// <remarks>
 /// Read a group's with <see cref="ElastigroupDocument.LaunchImage"/>, deploy a new AMI into it with
 /// <see cref="WithFirst"/> (the other images of a list stay), and send it with
-/// <see cref="ToGroupPatch"/>. An AMI id is <c>ami-</c> followed by at least one character, with no
+/// <see cref="IElastigroupClient.SetImageAsync"/>. An AMI id is <c>ami-</c> followed by at least one character, with no
 /// white space or control character.
 /// </remarks>
 public sealed class LaunchImage : IEquatable<LaunchImage>
@@ -111,7 +111,8 @@ public sealed class LaunchImage : IEquatable<LaunchImage>
     }
 
     /// <summary>
-    /// The group patch that sets this launch image, to send inside <c>{"group": …}</c>: <c>{"compute":{"launchSpecification":{"imageId":"ami-…"}}}</c> or
+    /// The group patch that sets this launch image, as <see cref="IElastigroupClient.SetImageAsync"/> sends it inside
+    /// <c>{"group": …}</c>: <c>{"compute":{"launchSpecification":{"imageId":"ami-…"}}}</c> or
     /// <c>{"compute":{"launchSpecification":{"images":[{"id":"ami-…"}, …]}}}</c>.
     /// </summary>
     /// <returns>A new object, for <see cref="IElastigroupClient.UpdateGroupAsync"/> or a dry run.</returns>

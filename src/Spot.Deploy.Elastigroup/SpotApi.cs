@@ -131,8 +131,8 @@ public sealed record SpotApiCall
 /// calls with it (dry runs, logs) instead of retyping routes.
 /// </summary>
 /// <remarks>
-/// Several methods share a route: <see cref="GetGroup"/> and <see cref="GetGroupDocument"/> are both
-/// <c>GET /aws/ec2/group/{groupId}</c>; <see cref="GetRoll"/> reads the roll list, since
+/// Several methods share a route: <see cref="UpdateGroup"/>, <see cref="RenameGroup"/> and <see cref="SetImage"/> are
+/// all <c>PUT /aws/ec2/group/{groupId}</c> (with different bodies); <see cref="GetRoll"/> reads the roll list, since
 /// Spot documents no <c>GET …/roll/{rollId}</c>. A call that makes follow-up requests names its first one: an unclear
 /// <see cref="CreateGroup"/> is followed by <see cref="ListGroups"/>, a <see cref="StartRoll"/> whose answer names no
 /// roll by <see cref="ListRolls"/>.
@@ -159,6 +159,15 @@ public static class SpotApi
 
     /// <summary><c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group": patch}</c> (<see cref="IElastigroupClient.UpdateGroupAsync"/>).</summary>
     public static SpotApiCall UpdateGroup { get; } = new("PUT", Group, CallSafety.Idempotent);
+
+    /// <summary><c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group":{"name": …}}</c> (<see cref="IElastigroupClient.RenameGroupAsync"/>).</summary>
+    public static SpotApiCall RenameGroup { get; } = new("PUT", Group, CallSafety.Idempotent);
+
+    /// <summary>
+    /// <c>PUT /aws/ec2/group/{groupId}</c> with <c>{"group":{"compute":{"launchSpecification":{"imageId"|"images": …}}}}</c>
+    /// (<see cref="IElastigroupClient.SetImageAsync"/>).
+    /// </summary>
+    public static SpotApiCall SetImage { get; } = new("PUT", Group, CallSafety.Idempotent);
 
     /// <summary><c>DELETE /aws/ec2/group/{groupId}</c> (<see cref="IElastigroupClient.DeleteGroupAsync"/>).</summary>
     public static SpotApiCall DeleteGroup { get; } = new("DELETE", Group, CallSafety.Idempotent);

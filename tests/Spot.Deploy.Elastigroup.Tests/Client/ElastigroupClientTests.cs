@@ -343,6 +343,100 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RenameGroup_SendsOnlyTheNameWrappedInGroup()
+    {
+        Answer(Spot.Envelope("spotinst:aws:ec2:group", """[{"id":"sig-1","name":"app__4"}]"""));
+
+        var group = await Client().RenameGroupAsync("sig-1", "app__4");
+
+        group.Name.Should().Be("app__4");
+        var request = Only();
+        request.Method.Should().Be("PUT");
+        request.Path.Should().Be("/aws/ec2/group/sig-1");
+        request.Query.Should().Be("?accountId=act-12345");
+        request.Header("Content-Type").Should().Be("application/json; charset=utf-8");
+        request.Body.Should().Be("""{"group":{"name":"app__4"}}""");
+    }
+
+    [Fact]
+    public async Task RenameGroup_EmptyAnswer_ReturnsTheGroupId()
+    {
+        Answer(Spot.Envelope("spotinst:aws:ec2:group", "[]", 0));
+
+        var group = await Client().RenameGroupAsync("sig-1", "app__4");
+
+        group.Id.Should().Be("sig-1");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task RenameGroup_BlankName_IsRefusedBeforeAnyCall(string? name)
+    {
+        var act = () => Client().RenameGroupAsync("sig-1", name!);
+
+        (await act.Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("name");
+        _server.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SetImage_ImageId_SendsImageIdOnly()
+    {
+        Answer(Spot.Envelope("spotinst:aws:ec2:group", "[" + Spot.Group + "]"));
+
+        var group = await Client().SetImageAsync("sig-1", LaunchImage.FromImageId("ami-0abc"));
+
+        group.Id.Should().Be("sig-1");
+        var request = Only();
+        request.Method.Should().Be("PUT");
+        request.Path.Should().Be("/aws/ec2/group/sig-1");
+        request.Query.Should().Be("?accountId=act-12345");
+        request.Body.Should().Be("""{"group":{"compute":{"launchSpecification":{"imageId":"ami-0abc"}}}}""");
+    }
+
+    [Fact]
+    public async Task SetImage_Images_SendsEveryIdInOrder()
+    {
+        Answer(Spot.Envelope("spotinst:aws:ec2:group", "[]", 0));
+
+        await Client().SetImageAsync("sig-1", LaunchImage.FromImages(["ami-3", "ami-1", "ami-2"]));
+
+        Only().Body.Should().Be("""{"group":{"compute":{"launchSpecification":{"images":[{"id":"ami-3"},{"id":"ami-1"},{"id":"ami-2"}]}}}}""");
+    }
+
+    [Fact]
+    public async Task SetImage_NewImageIntoAGroupWithSeveral_KeepsTheOthers()
+    {
+        Answer(Spot.Envelope("spotinst:aws:ec2:group", "[]", 0));
+        var current = ElastigroupDocument.Parse("""{"name":"app__3","compute":{"launchSpecification":{"images":[{"id":"ami-1"},{"id":"ami-arm64"}]}}}""").LaunchImage!;
+
+        await Client().SetImageAsync("sig-1", current.WithFirst("ami-2"));
+
+        Only().Body.Should().Be("""{"group":{"compute":{"launchSpecification":{"images":[{"id":"ami-2"},{"id":"ami-arm64"}]}}}}""");
+    }
+
+    [Fact]
+    public async Task SetImage_NoImage_IsRefusedBeforeAnyCall()
+    {
+        var act = () => Client().SetImageAsync("sig-1", null!);
+
+        (await act.Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("image");
+        _server.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RenameAndSetImage_UnusableGroupId_AreRefusedBeforeAnyCall()
+    {
+        var client = Client();
+
+        (await client.Invoking(c => c.RenameGroupAsync(null!, "app__4")).Should().ThrowAsync<ArgumentNullException>()).Which.ParamName.Should().Be("groupId");
+        (await client.Invoking(c => c.RenameGroupAsync("..", "app__4")).Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("groupId");
+        (await client.Invoking(c => c.SetImageAsync(" ", LaunchImage.FromImageId("ami-1"))).Should().ThrowAsync<ArgumentException>()).Which.ParamName.Should().Be("groupId");
+        _server.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task UpdateCapacity_SendsMinimumMaximumTargetOnly()
     {
         Answer(Spot.Envelope("spotinst:aws:ec2:group:capacity", "[]", 0));

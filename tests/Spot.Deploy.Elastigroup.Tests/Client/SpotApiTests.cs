@@ -38,6 +38,8 @@ public sealed class SpotApiTests : IAsyncLifetime
         ["GetGroup"] = (SpotApi.GetGroup, c => c.GetGroupAsync(GroupId)),
         ["GetGroupDocument"] = (SpotApi.GetGroupDocument, c => c.GetGroupDocumentAsync(GroupId)),
         ["UpdateGroup"] = (SpotApi.UpdateGroup, c => c.UpdateGroupAsync(GroupId, new JsonObject { ["description"] = "d" })),
+        ["RenameGroup"] = (SpotApi.RenameGroup, c => c.RenameGroupAsync(GroupId, "app__4")),
+        ["SetImage"] = (SpotApi.SetImage, c => c.SetImageAsync(GroupId, LaunchImage.FromImageId("ami-2"))),
         ["DeleteGroup"] = (SpotApi.DeleteGroup, c => c.DeleteGroupAsync(GroupId)),
         ["UpdateCapacity"] = (SpotApi.UpdateCapacity, c => c.UpdateCapacityAsync(GroupId, 1, 2, 3)),
         ["GetGroupStatus"] = (SpotApi.GetGroupStatus, c => c.GetGroupStatusAsync(GroupId)),
@@ -91,8 +93,8 @@ public sealed class SpotApiTests : IAsyncLifetime
         string[] expected =
         [
             "GET /aws/ec2/group", "POST /aws/ec2/group",
-            "GET /aws/ec2/group/{groupId}", "GET /aws/ec2/group/{groupId}", "PUT /aws/ec2/group/{groupId}",
-            "DELETE /aws/ec2/group/{groupId}", "PUT /aws/ec2/group/{groupId}/capacity",
+            "GET /aws/ec2/group/{groupId}", "GET /aws/ec2/group/{groupId}", "PUT /aws/ec2/group/{groupId}", "PUT /aws/ec2/group/{groupId}",
+            "PUT /aws/ec2/group/{groupId}", "DELETE /aws/ec2/group/{groupId}", "PUT /aws/ec2/group/{groupId}/capacity",
             "GET /aws/ec2/group/{groupId}/status", "GET /aws/ec2/group/{groupId}/instanceHealthiness",
             "PUT /aws/ec2/group/{groupId}/roll", "GET /aws/ec2/group/{groupId}/roll", "GET /aws/ec2/group/{groupId}/roll",
             "GET /aws/ec2/group/{groupId}/roll/{rollId}/status", "PUT /aws/ec2/group/{groupId}/roll/{rollId}",
@@ -107,8 +109,8 @@ public sealed class SpotApiTests : IAsyncLifetime
     [Fact]
     public void Descriptor_ComparesByMethodAndTemplate()
     {
-        SpotApi.GetGroupDocument.Should().Be(SpotApi.GetGroup);
-        (SpotApi.GetRoll == SpotApi.ListRolls).Should().BeTrue();
+        SpotApi.RenameGroup.Should().Be(SpotApi.UpdateGroup);
+        (SpotApi.SetImage == SpotApi.UpdateGroup).Should().BeTrue();
         SpotApi.GetRoll.GetHashCode().Should().Be(SpotApi.ListRolls.GetHashCode());
         SpotApi.UpdateGroup.Should().NotBe(SpotApi.UpdateCapacity);
         SpotApi.GetGroup.Should().NotBe(SpotApi.DeleteGroup);
@@ -195,6 +197,8 @@ public sealed class SpotApiTests : IAsyncLifetime
             () => client.GetGroupDocumentAsync(id),
             () => client.DeleteGroupAsync(id),
             () => client.UpdateGroupAsync(id, new JsonObject()),
+            () => client.RenameGroupAsync(id, "app__4"),
+            () => client.SetImageAsync(id, LaunchImage.FromImageId("ami-2")),
             () => client.UpdateCapacityAsync(id, 0, 0, 0),
             () => client.ScaleUpAsync(id, 1),
             () => client.ListRollsAsync(id),
