@@ -91,6 +91,57 @@ public sealed class SpotGroupApiTests : SpotEmulatorTestBase
     }
 
     [Fact]
+    public async Task RenameGroup_ChangesTheNameAndNothingElse()
+    {
+        var id = State.SeedGroup(SpotGroups.Group("app__1", 0, 0, 2));
+        var expected = State.GetGroup(id)!;
+        Advance(5);
+
+        var renamed = await Client.RenameGroupAsync(id, "app__2");
+
+        renamed.Id.Should().Be(id);
+        renamed.Name.Should().Be("app__2");
+        expected["name"] = "app__2";
+        expected["updatedAt"] = "2026-11-21T12:00:05.000+0000";
+        ExactJson.Difference(expected, State.GetGroup(id)).Should().BeNull();
+        (await Client.ListGroupsAsync("app__2")).Should().ContainSingle().Which.Id.Should().Be(id);
+    }
+
+    [Fact]
+    public async Task SetImage_ImageId_ReplacesTheImage()
+    {
+        var id = State.SeedGroup(SpotGroups.Group("app__1", 0, 0, 2));
+        var current = (await Client.GetGroupDocumentAsync(id)).LaunchImage!;
+
+        var updated = await Client.SetImageAsync(id, current.WithFirst("ami-22222222"));
+
+        updated.Compute!.LaunchSpecification!.ImageId.Should().Be("ami-22222222");
+        var document = await Client.GetGroupDocumentAsync(id);
+        document.LaunchImage.Should().Be(LaunchImage.FromImageId("ami-22222222"));
+        document.HealthCheckType.Should().Be("TARGET_GROUP", "the rest of the launch specification stays");
+        State.Groups.Single().ImageId.Should().Be("ami-22222222");
+    }
+
+    [Fact]
+    public async Task SetImage_Images_KeepsEveryImageInOrderAndLaunchesTheFirst()
+    {
+        var group = SpotGroups.Group("app__1", 0, 0, 2);
+        var launchSpecification = group["compute"]!["launchSpecification"]!.AsObject();
+        launchSpecification.Remove("imageId");
+        launchSpecification["images"] = new JsonArray(new JsonObject { ["id"] = "ami-11111111" }, new JsonObject { ["id"] = "ami-aaaaaaaa" });
+        var id = State.SeedGroup(group);
+        var current = (await Client.GetGroupDocumentAsync(id)).LaunchImage!;
+
+        await Client.SetImageAsync(id, current.WithFirst("ami-22222222"));
+        await Client.UpdateCapacityAsync(id, 0, 1, 2);
+
+        var document = await Client.GetGroupDocumentAsync(id);
+        document.LaunchImage.Should().Be(LaunchImage.FromImages(["ami-22222222", "ami-aaaaaaaa"]));
+        document.ImageId.Should().BeNull("the images patch adds no imageId next to images");
+        Live(id).Should().ContainSingle().Which.ImageId.Should().Be("ami-22222222");
+    }
+
+    [Fact]
     public async Task UpdateGroup_ReadOnlyIdAndTimestamps_AreIgnoredAndUpdatedAtMoves()
     {
         var id = State.SeedGroup(SpotGroups.Group("app__1", 0, 0, 1));
