@@ -14,7 +14,15 @@
     machines have no PowerShell (the published folder and the API surface this script uses are tested instead).
 
 .EXAMPLE
-    pwsh docs/powershell/canary.ps1 -Percents 25,50,100
+    ./docs/powershell/canary.ps1 -Percents 25,50,100
+
+    From a PowerShell prompt in the repository root.
+
+.EXAMPLE
+    pwsh -NoProfile -Command "& ./docs/powershell/canary.ps1 -Percents 25,50,100"
+
+    From bash or another shell. Not "pwsh -File docs/powershell/canary.ps1 -Percents 25,50,100": -File passes
+    25,50,100 as one string, which becomes the single number 2550100.
 #>
 param(
     [string] $Folder = (Join-Path $PSScriptRoot '../../artifacts/powershell'),

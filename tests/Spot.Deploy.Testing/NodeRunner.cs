@@ -29,6 +29,7 @@ public sealed class NodeRunner
 
     public async Task EnsureInstalledAsync()
     {
+        Prerequisites.Require(Prerequisite.Node);
         var gate = InstallGates.GetOrAdd(Folder, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync();
         try

@@ -61,7 +61,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
 
     private const string DescribeImagesEmpty = """<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><imagesSet/></DescribeImagesResponse>""";
 
-    [Theory]
+    [RequiresTheory(Prerequisite.Node)]
     [InlineData("DescribeImages", AwsService.Ec2)]
     [InlineData("DescribeImages.NextToken", AwsService.Ec2)]
     [InlineData("DescribeListeners.ListenerArns", AwsService.ElasticLoadBalancingV2)]
@@ -84,7 +84,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         ((bool)verdict["valid"]!).Should().BeTrue(verdict.ToJsonString());
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task Send_SessionToken_IsSentAndSigned()
     {
         var form = NodeTool.Form(await NodeTool.ReferenceAsync("DescribeImages.SessionToken"));
@@ -99,7 +99,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         ((bool)verdict["valid"]!).Should().BeTrue(verdict.ToJsonString());
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task Send_TamperedBody_IsRejectedByTheSdkVerifier()
     {
         _server.Handler = _ => new ScriptedResponse(200, DescribeImagesEmpty);

@@ -55,7 +55,7 @@ public sealed class SdkParityTests : IAsyncLifetime
         form.Where(p => p.Key.StartsWith("Filter.", StringComparison.Ordinal) && p.Key.EndsWith(".Name", StringComparison.Ordinal))
             .ToDictionary(p => p.Value, p => form.Where(v => v.Key.StartsWith(p.Key[..^"Name".Length] + "Value.", StringComparison.Ordinal)).Select(v => v.Value).ToArray());
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task DescribeImages_SameQueryAsTheSdk_SameParametersAndAValidSignature()
     {
         var reference = NodeTool.Form(await NodeTool.ReferenceAsync("DescribeImages"));
@@ -82,7 +82,7 @@ public sealed class SdkParityTests : IAsyncLifetime
         ((bool)verdict["valid"]!).Should().BeTrue(verdict.ToJsonString());
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task DescribeListenersAndRules_SameParametersAsTheSdk()
     {
         var byLoadBalancer = NodeTool.Form(await NodeTool.ReferenceAsync("DescribeListeners.LoadBalancerArn"));
@@ -109,7 +109,7 @@ public sealed class SdkParityTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task ModifyListener_WeightedShift_SendsTheSdksDefaultActions()
     {
         var reference = NodeTool.Form(await NodeTool.ReferenceAsync("ModifyListener"));
@@ -135,7 +135,7 @@ public sealed class SdkParityTests : IAsyncLifetime
         ((bool)(await VerifyAsync(modify, "elasticloadbalancing"))["valid"]!).Should().BeTrue();
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task ModifyRule_Swap_SendsTheSdksActionsAndLeavesConditionsAlone()
     {
         var reference = NodeTool.Form(await NodeTool.ReferenceAsync("ModifyRule"));
@@ -163,7 +163,7 @@ public sealed class SdkParityTests : IAsyncLifetime
         production.Should().NotContain(p => p.Key.StartsWith("Conditions.", StringComparison.Ordinal));
     }
 
-    [Theory]
+    [RequiresTheory(Prerequisite.Node)]
     [InlineData("DescribeTargetGroups")]
     [InlineData("DescribeTargetHealth")]
     [InlineData("DescribeLoadBalancers")]

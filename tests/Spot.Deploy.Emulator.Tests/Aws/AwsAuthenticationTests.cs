@@ -163,7 +163,7 @@ public sealed class AwsAuthenticationTests : IAsyncLifetime
     /// amz-sdk-invocation-id, amz-sdk-request, content-length, content-type, host, x-amz-content-sha256,
     /// x-amz-date and x-amz-user-agent (and x-amz-security-token with a session), which the verifier must accept.
     /// </summary>
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task Verify_JavaScriptSdkReferenceRequests_AllValidAndATamperedOneNot()
     {
         var runner = new NodeRunner(Path.Combine(PublicApiListing.RepositoryRoot(), "tests", "Spot.Deploy.Aws.Tests", "node"),

@@ -23,7 +23,7 @@ public sealed class AwsSdkConformanceTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task OfficialSdk_CallsEveryOperation_AndParsesEveryAnswer()
     {
         var state = _emulator.State;
@@ -78,7 +78,7 @@ public sealed class AwsSdkConformanceTests : IAsyncLifetime
         _emulator.Calls.All.Should().OnlyContain(c => c.Status == 200, string.Join(", ", _emulator.Calls.All.Select(c => c.Action + " " + c.Status.ToString(CultureInfo.InvariantCulture))));
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task OfficialSdk_WrongSecret_IsRejectedBySignatureVerification()
     {
         _emulator.State.SeedImage("ami-0a1b2c3d4e5f60001", "web-1.0.0", new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero));

@@ -12,6 +12,6 @@ internal static class ConformanceNode
         Path.Combine("@aws-sdk", "client-ec2"),
         Path.Combine("@aws-sdk", "client-elastic-load-balancing-v2"));
 
-    /// <summary>Spot's OpenAPI description, beside the repository (../shared/reference/spot-openapi/api).</summary>
-    public static string SpotSpecRoot => Path.GetFullPath(Path.Combine(PublicApiListing.RepositoryRoot(), "..", "shared", "reference", "spot-openapi", "api"));
+    /// <summary>The part of Spot's OpenAPI description the validator reads, kept in this test project (see its NOTICE.md).</summary>
+    public static string SpotSpecRoot => Path.Combine(PublicApiListing.RepositoryRoot(), "tests", "Spot.Deploy.Emulator.Tests", "TestData", "spot-openapi", "api");
 }

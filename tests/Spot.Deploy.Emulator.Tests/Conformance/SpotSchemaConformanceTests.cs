@@ -48,7 +48,7 @@ public sealed class SpotSchemaConformanceTests : IAsyncLifetime
     private static string Fixture(string name) =>
         File.ReadAllText(Path.Combine(PublicApiListing.RepositoryRoot(), "tests", "Spot.Deploy.Elastigroup.Tests", "TestData", "spot-fixtures", name));
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task EverySpotRoute_AnswersWhatTheOpenApiSchemasDescribe()
     {
         var created = await CallAsync("create", "groups.yaml", HttpMethod.Post, "/aws/ec2/group", Fixture("sdkpy-aws-group-create-request.json"));
@@ -86,7 +86,7 @@ public sealed class SpotSchemaConformanceTests : IAsyncLifetime
         code.Should().Be(0);
     }
 
-    [Fact]
+    [RequiresFact(Prerequisite.Node)]
     public async Task Validator_RejectsAnAnswerThatBreaksTheSchema()
     {
         var input = new JsonObject
