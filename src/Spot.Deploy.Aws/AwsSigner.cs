@@ -1,54 +1,44 @@
+using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Internal;
-using Amazon.Runtime.Internal.Auth;
+using Amazon.Runtime.Signing;
 
 namespace Spot.Deploy.Aws;
 
 /// <summary>
-/// SigV4 signing of a query-protocol POST with AWSSDK.Core's own signer (no crypto of ours): the
-/// canonical request, hashes and HMACs all come from <see cref="AWS4Signer"/>.
+/// SigV4 signing of a query-protocol POST with AWSSDK.Core's public signer, <see cref="AWSSigV4Signer"/>
+/// (no crypto of ours): the canonical request, the payload hash and the HMAC key derivation all come from the SDK.
 /// </summary>
 internal static class AwsSigner
 {
-    private static readonly AWS4Signer Signer = new();
-
     /// <summary>The headers to send: Host is set by HttpClient from the endpoint, the others are returned.</summary>
     internal static IReadOnlyList<KeyValuePair<string, string>> Sign(Uri endpoint, string region, string signingName, byte[] body, string contentType, ImmutableCredentials credentials, DateTime signingTimeUtc)
     {
-        var request = new DefaultRequest(new EmptyRequest(), signingName)
-        {
-            HttpMethod = "POST",
-            Endpoint = new Uri(endpoint.GetLeftPart(UriPartial.Authority)),
-            ResourcePath = endpoint.AbsolutePath,
-            Content = body,
-            AuthenticationRegion = region,
-            OverrideSigningServiceName = signingName,
-        };
+        var request = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = endpoint, Content = body };
         request.Headers["Content-Type"] = contentType;
-        if (!string.IsNullOrEmpty(credentials.Token))
+        var parameters = new AWSSigV4Parameters
         {
-            request.Headers["X-Amz-Security-Token"] = credentials.Token;
+            Credentials = credentials.UseToken
+                ? new SessionAWSCredentials(credentials.AccessKey, credentials.SecretKey, credentials.Token)
+                : new BasicAWSCredentials(credentials.AccessKey, credentials.SecretKey),
+            Region = RegionEndpoint.GetBySystemName(region),
+            Service = signingName,
+            SignPayload = true,
+
+            // The signer converts to UTC; the caller's clock is UTC already, whatever its Kind says.
+            SignedAt = DateTime.SpecifyKind(signingTimeUtc, DateTimeKind.Utc),
+        };
+
+        // The result's dictionary ignores case; the names we send keep their usual spelling.
+        var signed = AWSSigV4Signer.Sign(request, parameters).Headers;
+        List<KeyValuePair<string, string>> headers = [new("Content-Type", contentType)];
+        if (credentials.UseToken)
+        {
+            headers.Add(new("X-Amz-Security-Token", signed["X-Amz-Security-Token"]));
         }
 
-        var result = Signer.SignRequest(request, new SigningConfig(signingName), null, credentials.AccessKey, credentials.SecretKey, signingTimeUtc);
-        request.Headers["Authorization"] = result.ForAuthorizationHeader;
-        return [.. request.Headers.Where(h => !string.Equals(h.Key, "host", StringComparison.OrdinalIgnoreCase))];
-    }
-
-    private sealed class EmptyRequest : AmazonWebServiceRequest
-    {
-    }
-
-    /// <summary>The least configuration the signer reads; the region and service come from the request.</summary>
-    private sealed class SigningConfig(string serviceName) : ClientConfig(null!)
-    {
-        public override string ServiceVersion => "query";
-
-        public override string UserAgent => "Spot.Deploy.Aws";
-
-        public override string RegionEndpointServiceName => serviceName;
-
-        public override Amazon.Runtime.Endpoints.Endpoint DetermineServiceOperationEndpoint(Amazon.Runtime.Endpoints.ServiceOperationEndpointParameters parameters) =>
-            throw new NotSupportedException("Endpoints are resolved by Spot.Deploy.Aws.");
+        headers.Add(new("X-Amz-Date", signed["X-Amz-Date"]));
+        headers.Add(new("X-Amz-Content-SHA256", signed["X-Amz-Content-SHA256"]));
+        headers.Add(new("Authorization", signed["Authorization"]));
+        return headers;
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.Runtime.Internal.Auth;
+using Amazon.Runtime;
 using Amazon.Util;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -9,10 +10,14 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Spot.Deploy.Emulator;
 
 /// <summary>
-/// SigV4 verification: the signature is recomputed with AWSSDK.Core's own <see cref="AWS4Signer"/> —
-/// its canonicalization of the request, its SHA-256 of the body and its HMAC key derivation — over exactly
-/// the headers the client named in <c>SignedHeaders</c>, at the client's <c>X-Amz-Date</c>, for the region
-/// and service of the credential scope, and compared with the one sent.
+/// SigV4 verification: the signature is recomputed over exactly the headers the client named in
+/// <c>SignedHeaders</c>, at the client's <c>X-Amz-Date</c>, for the region and service of the credential
+/// scope, and compared with the one sent. Every hash and HMAC is AWSSDK.Core's (<see cref="CryptoUtilFactory"/>),
+/// and so are the canonical path, the header-value trimming and the percent-encoding (<see cref="AWSSDKUtils"/>);
+/// only the assembly of SigV4's canonical request and string to sign is spelled out here, because the SDK's
+/// public signer (<c>Amazon.Runtime.Signing.AWSSigV4Signer</c>, which our client signs with) chooses the
+/// signed headers itself and never signs some that other SDKs do (the JavaScript SDK's <c>amz-sdk-request</c>,
+/// <c>x-amz-user-agent</c>), so it cannot re-create another client's signature.
 /// </summary>
 internal static partial class AwsAuthentication
 {
@@ -24,6 +29,8 @@ internal static partial class AwsAuthentication
         "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
     private const string Algorithm = "AWS4-HMAC-SHA256";
+
+    private const string ScopeTerminator = "aws4_request";
 
     private static readonly string[] AuthorizationFields = ["Credential", "SignedHeaders", "Signature"];
 
@@ -94,7 +101,7 @@ internal static partial class AwsAuthentication
         }
 
         var scope = fields["Credential"].Split('/');
-        if (scope.Length != 5 || scope[4] != "aws4_request")
+        if (scope.Length != 5 || scope[4] != ScopeTerminator)
         {
             return "Authorization header has a malformed Credential: expected <access key>/<date>/<region>/<service>/aws4_request.";
         }
@@ -148,11 +155,10 @@ internal static partial class AwsAuthentication
             signedHeaders[name] = value;
         }
 
-        var bodyHash = AWSSDKUtils.ToHex(AWS4Signer.ComputeHash(body), true);
-        var canonicalRequest = Canonicalizer.Canonicalize(signedHeaders["host"], path, method, signedHeaders, query, bodyHash);
-        var expected = AWS4Signer.ComputeSignature(accessKey, options.AwsSecretAccessKey, region, signedAt, service, string.Join(";", signedHeaders.Keys), canonicalRequest);
+        var canonicalRequest = CanonicalRequest(method, path, query, signedHeaders, body);
+        var expected = Signature(options.AwsSecretAccessKey!, scopeDate, region, service, signedAt, canonicalRequest);
         var sent = fields["Signature"];
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected.Signature), Encoding.ASCII.GetBytes(sent))
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(sent))
             ? null
             : SignatureMismatchReason;
     }
@@ -174,10 +180,51 @@ internal static partial class AwsAuthentication
         return false;
     }
 
-    /// <summary>Reaches AWS4Signer's own request canonicalization, so the canonical form is the SDK's, not ours.</summary>
-    private sealed class Canonicalizer : AWS4Signer
+    /// <summary>
+    /// SigV4's canonical request: method, canonical path, canonical query, the signed headers (lower-case names,
+    /// values with runs of spaces compressed and ends trimmed), their names, and the hex SHA-256 of the body as received.
+    /// </summary>
+    private static string CanonicalRequest(string method, string path, string query, SortedDictionary<string, string> signedHeaders, byte[] body)
     {
-        internal static string Canonicalize(string host, string path, string method, SortedDictionary<string, string> signedHeaders, string query, string bodyHash) =>
-            CanonicalizeRequest(new Uri("http://" + host + "/"), path, method, signedHeaders, query.Length == 0 ? string.Empty : CanonicalizeQueryParameters(query), bodyHash);
+        var canonicalPath = AWSSDKUtils.CanonicalizeResourcePathV2(new Uri("http://" + signedHeaders["host"] + "/"), path, true, null);
+        var canonicalHeaders = string.Concat(signedHeaders.Select(h => h.Key + ":" + AWSSDKUtils.CompressSpaces(h.Value, true) + "\n"));
+        return string.Join('\n', method, canonicalPath, CanonicalQuery(query), canonicalHeaders, string.Join(";", signedHeaders.Keys), Hex(Crypto.ComputeSHA256Hash(body)));
     }
+
+    /// <summary>
+    /// SigV4's canonical query: each name and value decoded from the query as sent (a <c>+</c> is a space, as AWS
+    /// reads it), percent-encoded again by the SDK, sorted by name then value, a name without a value as <c>name=</c>.
+    /// </summary>
+    private static string CanonicalQuery(string query) =>
+        string.Join("&", query.Split('&', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('=', 2))
+            .Select(pair => (Name: Encode(pair[0]), Value: pair.Length == 2 ? Encode(pair[1]) : string.Empty))
+            .OrderBy(pair => pair.Name, StringComparer.Ordinal)
+            .ThenBy(pair => pair.Value, StringComparer.Ordinal)
+            .Select(pair => pair.Name + "=" + pair.Value));
+
+    private static string Encode(string component) => AWSSDKUtils.UrlEncode(WebUtility.UrlDecode(component), false);
+
+    /// <summary>
+    /// The signature: SigV4's string to sign (algorithm, time, scope, hash of the canonical request), signed with the
+    /// key derived from the secret by HMAC over the scope's date, region, service and terminator.
+    /// </summary>
+    private static string Signature(string secretKey, string scopeDate, string region, string service, DateTime signedAt, string canonicalRequest)
+    {
+        var scope = string.Join('/', scopeDate, region, service, ScopeTerminator);
+        var stringToSign = string.Join('\n', Algorithm, signedAt.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture), scope, Hex(Crypto.ComputeSHA256Hash(Encoding.UTF8.GetBytes(canonicalRequest))));
+        var key = Encoding.UTF8.GetBytes("AWS4" + secretKey);
+        foreach (var part in new[] { scopeDate, region, service, ScopeTerminator })
+        {
+            key = Hmac(key, part);
+        }
+
+        return Hex(Hmac(key, stringToSign));
+    }
+
+    private static ICryptoUtil Crypto => CryptoUtilFactory.CryptoInstance;
+
+    private static byte[] Hmac(byte[] key, string data) => Crypto.HMACSignBinary(Encoding.UTF8.GetBytes(data), key, SigningAlgorithm.HmacSHA256);
+
+    private static string Hex(byte[] bytes) => AWSSDKUtils.ToHex(bytes, true);
 }

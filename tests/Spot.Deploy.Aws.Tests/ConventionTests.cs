@@ -29,4 +29,22 @@ public class ConventionTests
         Conventions.GenericMethods(Library).Should().BeEmpty();
         Conventions.ReferencesDependencyInjection(Library).Should().BeFalse();
     }
+
+    /// <summary>
+    /// AWSSDK.Core's <c>Amazon.Runtime.Internal</c> namespaces carry no compatibility promise: requests are signed with
+    /// its public <c>Amazon.Runtime.Signing</c> surface, and nothing under src/ may reach into the internals again.
+    /// </summary>
+    [Fact]
+    public void Sources_NeverUseAwsSdkInternals()
+    {
+        var src = Path.Combine(PublicApiListing.RepositoryRoot(), "src");
+        var sources = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .ToList();
+
+        sources.Should().Contain(path => path.EndsWith("AwsSigner.cs", StringComparison.Ordinal), "the scan must see the sources it guards");
+        sources.Where(path => File.ReadAllText(path).Contains("Amazon.Runtime.Internal", StringComparison.Ordinal))
+            .Select(path => Path.GetRelativePath(src, path))
+            .Should().BeEmpty();
+    }
 }

@@ -159,6 +159,30 @@ public sealed class AwsAuthenticationTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// Our client's signer (AWSSDK.Core's public AWSSigV4Signer) and the verifier agree on the canonical query too:
+    /// sorted names and values, <c>+</c> as a space, a bare flag as <c>flag=</c>, repeated names kept.
+    /// </summary>
+    [Theory]
+    [InlineData("b=2&a=x%20y&a=w+v&flag", "b=2&a=x%20y&a=w+v&flag")]
+    [InlineData("Action=DescribeImages&Owner.1=self", "Action=DescribeImages&Owner.1=amazon")]
+    public void Verify_OurSignerWithAQuery_AcceptedAndATamperedQueryNot(string query, string tampered)
+    {
+        var options = new EmulatorOptions { AwsAccessKeyId = AwsHarness.AccessKey, AwsSecretAccessKey = AwsHarness.SecretKey, Region = "us-east-1" };
+        var body = Encoding.UTF8.GetBytes("Version=2016-11-15");
+        var signed = AwsSigner.Sign(new Uri("http://127.0.0.1:8123/ec2/?" + query), "us-east-1", "ec2", body, "application/x-www-form-urlencoded; charset=utf-8",
+            new Amazon.Runtime.ImmutableCredentials(AwsHarness.AccessKey, AwsHarness.SecretKey, null), new DateTime(2026, 11, 21, 12, 0, 0, DateTimeKind.Utc));
+        var headers = signed.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+        headers["Host"] = "127.0.0.1:8123";
+
+        AwsAuthentication.Verify("POST", "/ec2/", query, headers, body, "ec2", options).Should().BeNull();
+        AwsAuthentication.Verify("POST", "/ec2/", query + "&extra=1", headers, body, "ec2", options).Should().Be(AwsAuthentication.SignatureMismatchReason);
+        if (tampered != query)
+        {
+            AwsAuthentication.Verify("POST", "/ec2/", tampered, headers, body, "ec2", options).Should().Be(AwsAuthentication.SignatureMismatchReason);
+        }
+    }
+
+    /// <summary>
     /// The official AWS SDK for JavaScript v3's reference requests (tests/Spot.Deploy.Aws.Tests/node): it signs
     /// amz-sdk-invocation-id, amz-sdk-request, content-length, content-type, host, x-amz-content-sha256,
     /// x-amz-date and x-amz-user-agent (and x-amz-security-token with a session), which the verifier must accept.

@@ -71,7 +71,7 @@ internal sealed class AwsHarness : IAsyncDisposable
         SendAsync(Emulator.ElasticLoadBalancingEndpoint, "elasticloadbalancing", Form(action, "2015-12-01", parameters));
 
     /// <summary>
-    /// Signs <paramref name="body"/> with AWSSDK.Core's AWS4Signer (through Spot.Deploy.Aws's AwsSigner) and posts it, after letting
+    /// Signs <paramref name="body"/> with AWSSDK.Core's public AWSSigV4Signer (through Spot.Deploy.Aws's AwsSigner) and posts it, after letting
     /// <paramref name="tamper"/> change the signed request (to prove a change is caught).
     /// </summary>
     public async Task<RawAnswer> SendAsync(Uri endpoint, string service, string body, string secretKey = SecretKey, string region = Region, Action<HttpRequestMessage>? tamper = null, bool sign = true)
