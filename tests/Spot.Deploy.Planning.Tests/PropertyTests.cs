@@ -277,8 +277,14 @@ public class PropertyTests(ITestOutputHelper output)
                 TrafficShiftPercents = random.Next(2) == 0 ? BlueGreenRequest.DefaultTrafficShift : null,
             });
 
-            plan.Steps.OfType<DeleteGroupStep>().ShouldAll(s => naming.RecognizedStageNames.Contains(s.Group.Name));
-            plan.StageGroupsToDelete.Select(g => g.Id).Should().BeEquivalentTo(groups.Where(g => naming.RecognizedStageNames.Contains(g.Name)).Select(g => g.Id));
+            // Only recognised stage groups are set aside, and only they are deleted: in the clean-up, under their retired name.
+            var stageGroups = groups.Where(g => naming.RecognizedStageNames.Contains(g.Name)).ToList();
+            plan.StageGroupsToDelete.Select(g => g.Id).Should().BeEquivalentTo(stageGroups.Select(g => g.Id));
+            plan.SetAside.Select(a => a.Group).Should().Equal(plan.StageGroupsToDelete.Select(g => new RecordedGroup(g.Id, g.Name, g.Capacity ?? Capacity.Zero)));
+            plan.Steps.OfType<DeleteGroupStep>().Select(s => s.Group).Should().Equal(plan.SetAside.Select(a => new GroupRef(a.RetiredName, a.Group.Id, GroupRole.OldStage)));
+            plan.Steps.OfType<DeleteGroupStep>().ShouldAll(s => s.IsCleanup);
+            plan.Stages[0].Steps.OfType<ScaleGroupStep>().Where(s => s.Group.Role == GroupRole.OldStage).ShouldAll(s => s.To.IsZero && s.WaitForSteadyState);
+            plan.Stages[0].Steps.OfType<ScaleGroupStep>().Count(s => s.Group.Role == GroupRole.OldStage).Should().Be(plan.SetAside.Count(a => !a.Group.Capacity.IsZero));
             var production = groups.SingleOrDefault(g => g.Name == "app");
             plan.Production?.Id.Should().Be(production?.Id);
             if (production?.Capacity is { } capacity)
@@ -296,7 +302,12 @@ public class PropertyTests(ITestOutputHelper output)
                 rollback.Steps[0].Should().Be(new ScaleGroupStep(new GroupRef(old.Name, old.Id, GroupRole.Production), null, old.Capacity, true));
             }
 
-            rollback.Steps[^1].Should().Be(new DeleteGroupStep(new GroupRef(naming.StageName, "sig-new", GroupRole.New)));
+            rollback.Steps.Where(s => s.Kind == PlanStepKind.DeleteGroup).Should().Equal(new DeleteGroupStep(new GroupRef(naming.StageName, "sig-new", GroupRole.New)));
+
+            // Every set-aside is undone after the new group is gone: its name, then the capacity it had.
+            var undo = rollback.Steps.SkipWhile(s => s.Kind != PlanStepKind.DeleteGroup).Skip(1).ToList();
+            undo.OfType<RenameGroupStep>().Select(r => (r.Group.Name, r.Group.Id, r.NewName)).Should().Equal(plan.SetAside.Select(a => (a.RetiredName, (string?)a.Group.Id, a.Group.Name)));
+            undo.OfType<ScaleGroupStep>().Select(r => (r.Group.Id, r.To)).Should().Equal(plan.SetAside.Where(a => !a.Group.Capacity.IsZero).Select(a => ((string?)a.Group.Id, a.Group.Capacity)));
         });
     }
 }

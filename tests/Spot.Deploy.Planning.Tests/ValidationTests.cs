@@ -200,6 +200,9 @@ public class ValidationTests
             () => BlueGreenPlanner.PlanRollback(null!),
             () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(null!, "sig-1", null, [Alb])),
             () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, "sig-1", null, null!)),
+            () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, "sig-1", null, [Alb]) { SetAside = null! }),
+            () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, null, null, [Alb]) { SetAside = null! }),
+            () => BlueGreenPlanner.Validate(null!),
             () => GroupRef.Create(null!, GroupRole.New),
         };
 
