@@ -45,6 +45,9 @@ public enum GroupRole
     /// its retired name (<see cref="BlueGreenNaming.RetiredName"/>); the clean-up deletes it.
     /// </summary>
     OldStage,
+
+    /// <summary>Spot roll: the group whose image is replaced and whose instances Spot replaces in batches.</summary>
+    Rolled,
 }
 
 /// <summary>A group a step acts on: its name, its id when it exists already, and its role.</summary>

@@ -25,6 +25,15 @@ public enum PlanStepKind
 
     /// <summary><see cref="RestoreRoutesStep"/>.</summary>
     RestoreRoutes,
+
+    /// <summary><see cref="SetImageStep"/>.</summary>
+    SetImage,
+
+    /// <summary><see cref="RollGroupStep"/>.</summary>
+    RollGroup,
+
+    /// <summary><see cref="StopRollStep"/>.</summary>
+    StopRoll,
 }
 
 /// <summary>

@@ -35,7 +35,7 @@ public class PlanStepTests
     [Fact]
     public void EveryKindOfStep_CanBeACleanupStep()
     {
-        var g = new GroupRef("web", "sig-1", GroupRole.Production);
+        var g = new GroupRef("web", "sig-1", GroupRole.Rolled);
         PlanStep[] steps =
         [
             new CreateGroupStep("web", Capacity.Zero),
@@ -44,6 +44,9 @@ public class PlanStepTests
             new SwapRoutesStep([]),
             new ShiftTrafficStep([], TrafficWeights.ForPercent(5)),
             new RestoreRoutesStep([]),
+            new SetImageStep(g, ["ami-a"], ["ami-b"], false),
+            new RollGroupStep(g, 20, 600, null),
+            new StopRollStep(g),
         ];
 
         foreach (var step in steps)
