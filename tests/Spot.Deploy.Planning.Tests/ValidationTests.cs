@@ -231,6 +231,19 @@ public class ValidationTests
     }
 
     [Fact]
+    public void Exception_FieldReasonAndInner_KeepsAllThree()
+    {
+        var inner = new InvalidOperationException("not found");
+
+        var error = new DeploymentValidationException("Image", "No AMI matches.", inner);
+
+        error.Field.Should().Be("Image");
+        error.Reason.Should().Be("No AMI matches.");
+        error.Message.Should().Be("Image: No AMI matches.");
+        error.InnerException.Should().BeSameAs(inner);
+    }
+
+    [Fact]
     public void GroupRef_Create_CopiesIdAndName()
     {
         GroupRef.Create(Running("app__3", 1), GroupRole.Older).Should().Be(new GroupRef("app__3", "sig-app__3", GroupRole.Older));
