@@ -18,7 +18,7 @@ public sealed record BlueGreenNaming
     /// <summary>Creates a naming; <paramref name="recognizedStageNames"/> always includes <paramref name="stageName"/>.</summary>
     /// <param name="productionName">The production group's name.</param>
     /// <param name="stageName">The name a new stage group is created with.</param>
-    /// <param name="recognizedStageNames">Other names under which an existing stage group is found (and deleted by stage setup).</param>
+    /// <param name="recognizedStageNames">Other names under which an existing stage group is found (and set aside by stage setup).</param>
     public BlueGreenNaming(string productionName, string stageName, IEnumerable<string>? recognizedStageNames = null)
     {
         ProductionName = productionName;
@@ -59,6 +59,22 @@ public sealed record BlueGreenNaming
     {
         AppName.Validate(appName);
         return new BlueGreenNaming(appName, appName + ReferenceStageSuffix, [appName + StageSuffix]);
+    }
+
+    /// <summary>
+    /// The name an old stage group is set aside under until the clean-up deletes it (ours):
+    /// <c>{groupName}__retired-{groupId}</c>, the id without a leading <c>sig-</c>. For example
+    /// <c>web__STAGE__retired-1a2b</c> for group <c>sig-1a2b</c>. The id makes it unique.
+    /// </summary>
+    /// <param name="groupName">The old stage group's name.</param>
+    /// <param name="groupId">Its Spot group id.</param>
+    public static string RetiredName(string groupName, string groupId)
+    {
+        ArgumentNullException.ThrowIfNull(groupName);
+        ArgumentNullException.ThrowIfNull(groupId);
+        const string IdPrefix = "sig-";
+        var id = groupId.StartsWith(IdPrefix, StringComparison.Ordinal) ? groupId[IdPrefix.Length..] : groupId;
+        return groupName + "__retired-" + id;
     }
 
     internal void Validate()
@@ -162,22 +178,29 @@ public sealed record BlueGreenRequest
     public static IReadOnlyList<int> DefaultTrafficShift { get; } = [10, 25, 50, 100];
 }
 
-/// <summary>A Blue/Green deployment: stage setup, traffic shift or swap, renames and the optional downsize.</summary>
+/// <summary>An old stage group that stage setup sets aside (ours): emptied, renamed, deleted by the clean-up.</summary>
+/// <param name="Group">The group as found: its id, its original name and its capacity before the deployment (0/0/0 when it reported none).</param>
+/// <param name="RetiredName">The name it is set aside under (<see cref="BlueGreenNaming.RetiredName"/>).</param>
+public sealed record SetAsideGroup(RecordedGroup Group, string RetiredName);
+
+/// <summary>A Blue/Green deployment: stage setup, traffic shift or swap, renames, the optional downsize and the clean-up.</summary>
 public sealed record BlueGreenPlan
 {
     internal BlueGreenPlan(BlueGreenNaming naming, Capacity plannedCapacity, CapacitySource capacitySource, RecordedGroup? production,
-        IReadOnlyList<ExistingGroup> stageGroupsToDelete, IReadOnlyList<BlueGreenLoadBalancer> loadBalancers,
-        IReadOnlyList<TrafficWeights> trafficSteps, bool downsizeOldGroup, IReadOnlyList<PlanStep> steps)
+        IReadOnlyList<ExistingGroup> stageGroupsToDelete, IReadOnlyList<SetAsideGroup> setAside, IReadOnlyList<BlueGreenLoadBalancer> loadBalancers,
+        IReadOnlyList<TrafficWeights> trafficSteps, bool downsizeOldGroup, IReadOnlyList<PlanStage> stages)
     {
         Naming = naming;
         PlannedCapacity = plannedCapacity;
         CapacitySource = capacitySource;
         Production = production;
         StageGroupsToDelete = stageGroupsToDelete;
+        SetAside = setAside;
         LoadBalancers = loadBalancers;
         TrafficSteps = trafficSteps;
         DownsizeOldGroup = downsizeOldGroup;
-        Steps = steps;
+        Stages = stages;
+        Steps = PlanStage.Flatten(stages);
     }
 
     /// <summary>The names used.</summary>
@@ -192,8 +215,14 @@ public sealed record BlueGreenPlan
     /// <summary>The production group and its capacity before the deployment (journaled), or null when none exists.</summary>
     public RecordedGroup? Production { get; }
 
-    /// <summary>Existing stage groups, deleted by stage setup.</summary>
+    /// <summary>
+    /// The existing stage groups as found: the source of <see cref="SetAside"/>, in the same order. Stage setup
+    /// sets them aside; the clean-up deletes them once the deployment succeeded.
+    /// </summary>
     public IReadOnlyList<ExistingGroup> StageGroupsToDelete { get; }
+
+    /// <summary>The old stage groups stage setup sets aside, each with its capacity and retired name.</summary>
+    public IReadOnlyList<SetAsideGroup> SetAside { get; }
 
     /// <summary>The ALBs and their routes.</summary>
     public IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers { get; }
@@ -204,11 +233,28 @@ public sealed record BlueGreenPlan
     /// <summary>Whether the old production group is scaled to 0 after the swap.</summary>
     public bool DownsizeOldGroup { get; }
 
-    /// <summary>Every step in execution order.</summary>
+    /// <summary>
+    /// The stages: <c>stage setup</c> (no gate: the set-asides, the create, the scale of the new group), one
+    /// <c>traffic {percent} %</c> stage per traffic shift and <c>swap</c> (the swap, the renames, the optional
+    /// downsize and the clean-up), each after a gate.
+    /// </summary>
+    public IReadOnlyList<PlanStage> Stages { get; }
+
+    /// <summary>Every step in execution order: exactly the steps of <see cref="Stages"/>, stage after stage.</summary>
     public IReadOnlyList<PlanStep> Steps { get; }
 
-    /// <summary>The rollback input once the stage group exists with <paramref name="newGroupId"/> (null: not created).</summary>
-    public BlueGreenRollbackRequest ToRollbackRequest(string? newGroupId) => new(Naming, newGroupId, Production, LoadBalancers);
+    /// <summary>
+    /// The rollback input once the stage group exists with <paramref name="newGroupId"/> (null: not created).
+    /// Every set-aside precedes the create, so a created group means every set-aside started; with no group,
+    /// none is assumed: name the ones that started with <see cref="ToRollbackRequest(string?, IReadOnlyList{SetAsideGroup})"/>.
+    /// </summary>
+    public BlueGreenRollbackRequest ToRollbackRequest(string? newGroupId) => ToRollbackRequest(newGroupId, newGroupId is null ? [] : SetAside);
+
+    /// <summary>The rollback input with the set-aside groups whose set-aside the deployment had started.</summary>
+    /// <param name="newGroupId">The created stage group's id, or null when the create never happened.</param>
+    /// <param name="setAsideStarted">The groups of <see cref="SetAside"/> whose scale or rename had started.</param>
+    public BlueGreenRollbackRequest ToRollbackRequest(string? newGroupId, IReadOnlyList<SetAsideGroup> setAsideStarted) =>
+        new(Naming, newGroupId, Production, LoadBalancers) { SetAside = setAsideStarted };
 }
 
 /// <summary>What a Blue/Green rollback is planned from.</summary>
@@ -216,31 +262,35 @@ public sealed record BlueGreenPlan
 /// <param name="NewGroupId">The group the deployment created, or null when it never existed.</param>
 /// <param name="OldProduction">The old production group with its capacity before the deployment, or null.</param>
 /// <param name="LoadBalancers">The routes the deployment may have changed.</param>
-public sealed record BlueGreenRollbackRequest(BlueGreenNaming Naming, string? NewGroupId, RecordedGroup? OldProduction, IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers);
+public sealed record BlueGreenRollbackRequest(BlueGreenNaming Naming, string? NewGroupId, RecordedGroup? OldProduction, IReadOnlyList<BlueGreenLoadBalancer> LoadBalancers)
+{
+    /// <summary>The set-aside groups whose set-aside the deployment had started; each gets its name and capacity back.</summary>
+    public IReadOnlyList<SetAsideGroup> SetAside { get; init; } = [];
+}
 
 /// <summary>Plans Blue/Green deployments and their rollbacks. Pure: same input, same plan.</summary>
 public static class BlueGreenPlanner
 {
     /// <summary>
-    /// Plans a Blue/Green deployment: delete existing stage groups; create the stage group at 0 with the
-    /// stage target groups; scale it to the planned capacity (wait); shift traffic by weights when asked;
-    /// swap routes; rename old production → stage name and new → production name; optionally downsize
-    /// the old group to 0 (wait).
+    /// Every check of <see cref="Plan"/> that does not need the account's groups: the app name, the naming,
+    /// the capacity request (a fixed target of at least 1; a fallback's target is checked by <see cref="Plan"/>,
+    /// since it only counts when nothing runs), the load balancers and routes, the traffic steps.
+    /// <see cref="Plan"/> runs it first, so both throw the same exception for the same request.
+    /// </summary>
+    /// <exception cref="DeploymentValidationException">The request is invalid (the field is named).</exception>
+    public static void Validate(BlueGreenRequest request) => ValidateRequest(request);
+
+    /// <summary>
+    /// Plans a Blue/Green deployment. Stage setup: set every existing stage group aside (scale it to 0 and
+    /// wait when it has any capacity, rename it to its retired name); create the stage group at 0 with the
+    /// stage target groups; scale it to the planned capacity (wait). Then one stage per traffic shift when
+    /// asked. Swap: swap routes; rename old production → stage name and new → production name; optionally
+    /// downsize the old group to 0 (wait); clean-up: delete the set-aside groups.
     /// </summary>
     /// <exception cref="DeploymentValidationException">The request is invalid (the field is named).</exception>
     public static BlueGreenPlan Plan(BlueGreenRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        AppName.Validate(request.AppName);
-        var naming = request.Naming ?? BlueGreenNaming.Default(request.AppName);
-        naming.Validate();
-        if (request.Capacity is null)
-        {
-            throw new DeploymentValidationException("Capacity", "A capacity request is required.");
-        }
-
-        ValidateLoadBalancers(request.LoadBalancers);
-        var trafficSteps = TrafficSteps(request.TrafficShiftPercents);
+        var (naming, trafficSteps) = ValidateRequest(request);
 
         ExistingGroup? production = null;
         var stageGroups = new List<ExistingGroup>();
@@ -265,76 +315,125 @@ public static class BlueGreenPlanner
             }
         }
 
-        RecordedGroup? recordedProduction = production?.Capacity is { } productionCapacity
-            ? new RecordedGroup(production.Id, production.Name, productionCapacity)
-            : production is null ? null : new RecordedGroup(production.Id, production.Name, Capacity.Zero);
+        RecordedGroup? recordedProduction = production is null
+            ? null
+            : new RecordedGroup(production.Id, production.Name, production.Capacity ?? Capacity.Zero);
         var (planned, source) = request.Capacity.Resolve(production is { IsRunning: true } ? production.Capacity : null);
 
-        var steps = new List<PlanStep>();
+        var setAside = new List<SetAsideGroup>(stageGroups.Count);
+        var setup = new List<PlanStep>();
+        var cleanup = new List<PlanStep>();
         foreach (var stage in stageGroups)
         {
-            steps.Add(new DeleteGroupStep(GroupRef.Create(stage, GroupRole.OldStage)));
+            var aside = new SetAsideGroup(new RecordedGroup(stage.Id, stage.Name, stage.Capacity ?? Capacity.Zero), BlueGreenNaming.RetiredName(stage.Name, stage.Id));
+            setAside.Add(aside);
+            var oldStage = GroupRef.Create(stage, GroupRole.OldStage);
+            var capacity = aside.Group.Capacity;
+            if (!capacity.IsZero)
+            {
+                setup.Add(new ScaleGroupStep(oldStage, capacity, capacity.ToZero(), WaitForSteadyState: true));
+            }
+
+            setup.Add(new RenameGroupStep(oldStage, aside.RetiredName));
+            cleanup.Add(new DeleteGroupStep(new GroupRef(aside.RetiredName, stage.Id, GroupRole.OldStage)) { IsCleanup = true });
         }
 
         var newGroup = new GroupRef(naming.StageName, null, GroupRole.New);
-        steps.Add(new CreateGroupStep(naming.StageName, planned.ToZero(), UseStageTargetGroups: true));
-        steps.Add(new ScaleGroupStep(newGroup, planned.ToZero(), planned, WaitForSteadyState: true));
-        for (var i = 0; i < trafficSteps.Count; i++)
+        setup.Add(new CreateGroupStep(naming.StageName, planned.ToZero(), UseStageTargetGroups: true));
+        setup.Add(new ScaleGroupStep(newGroup, planned.ToZero(), planned, WaitForSteadyState: true));
+        var stages = new List<PlanStage>(trafficSteps.Count + 2) { new("stage setup", GateBefore: false, setup.AsReadOnly()) };
+        foreach (var weights in trafficSteps)
         {
-            steps.Add(new ShiftTrafficStep(request.LoadBalancers, trafficSteps[i]));
+            stages.Add(new PlanStage(string.Create(CultureInfo.InvariantCulture, $"traffic {weights.Percent} %"), GateBefore: true,
+                [new ShiftTrafficStep(request.LoadBalancers, weights)]));
         }
 
-        steps.Add(new SwapRoutesStep(request.LoadBalancers));
+        var swap = new List<PlanStep> { new SwapRoutesStep(request.LoadBalancers) };
         if (recordedProduction is not null)
         {
-            steps.Add(new RenameGroupStep(new GroupRef(recordedProduction.Name, recordedProduction.Id, GroupRole.Production), naming.StageName));
+            swap.Add(new RenameGroupStep(new GroupRef(recordedProduction.Name, recordedProduction.Id, GroupRole.Production), naming.StageName));
         }
 
-        steps.Add(new RenameGroupStep(newGroup, naming.ProductionName));
+        swap.Add(new RenameGroupStep(newGroup, naming.ProductionName));
         if (request.DownsizeOldGroup && recordedProduction is not null)
         {
-            steps.Add(new ScaleGroupStep(new GroupRef(naming.StageName, recordedProduction.Id, GroupRole.Production),
+            swap.Add(new ScaleGroupStep(new GroupRef(naming.StageName, recordedProduction.Id, GroupRole.Production),
                 recordedProduction.Capacity, recordedProduction.Capacity.ToZero(), WaitForSteadyState: true));
         }
 
-        return new BlueGreenPlan(naming, planned, source, recordedProduction, stageGroups.AsReadOnly(), request.LoadBalancers,
-            trafficSteps, request.DownsizeOldGroup, steps.AsReadOnly());
+        swap.AddRange(cleanup);
+        stages.Add(new PlanStage("swap", GateBefore: true, swap.AsReadOnly()));
+
+        return new BlueGreenPlan(naming, planned, source, recordedProduction, stageGroups.AsReadOnly(), setAside.AsReadOnly(), request.LoadBalancers,
+            trafficSteps, request.DownsizeOldGroup, stages.AsReadOnly());
     }
 
     /// <summary>
     /// Plans a Blue/Green rollback: the old group back to its capacity (wait), the routes the deployment
     /// changed put back, the old group renamed to the production name, the new group to 0 (wait) and
-    /// deleted. With no new group, nothing changed.
+    /// deleted — nothing of that when the new group never existed. Then each set-aside group of the request
+    /// gets its name back and, when it had any, its capacity (wait).
     /// </summary>
     public static RollbackPlan PlanRollback(BlueGreenRollbackRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Naming);
         ArgumentNullException.ThrowIfNull(request.LoadBalancers);
+        ArgumentNullException.ThrowIfNull(request.SetAside);
         var steps = new List<PlanStep>();
-        if (request.NewGroupId is null)
+        if (request.NewGroupId is not null)
         {
-            // Deleting an old stage group is the only step before the create, and it is not undone:
-            // a stage group holds no production traffic.
-            return new RollbackPlan(steps.AsReadOnly());
+            if (request.OldProduction is { } old)
+            {
+                var oldGroup = new GroupRef(old.Name, old.Id, GroupRole.Production);
+                steps.Add(new ScaleGroupStep(oldGroup, null, old.Capacity, WaitForSteadyState: true));
+                steps.Add(new RestoreRoutesStep(request.LoadBalancers));
+                steps.Add(new RenameGroupStep(oldGroup, request.Naming.ProductionName));
+            }
+            else
+            {
+                steps.Add(new RestoreRoutesStep(request.LoadBalancers));
+            }
+
+            var newGroup = new GroupRef(request.Naming.StageName, request.NewGroupId, GroupRole.New);
+            steps.Add(new ScaleGroupStep(newGroup, null, Capacity.Zero, WaitForSteadyState: true));
+            steps.Add(new DeleteGroupStep(newGroup));
         }
 
-        if (request.OldProduction is { } old)
+        // After the new group is gone, so the original stage name is free again.
+        foreach (var aside in request.SetAside)
         {
-            var oldGroup = new GroupRef(old.Name, old.Id, GroupRole.Production);
-            steps.Add(new ScaleGroupStep(oldGroup, null, old.Capacity, WaitForSteadyState: true));
-            steps.Add(new RestoreRoutesStep(request.LoadBalancers));
-            steps.Add(new RenameGroupStep(oldGroup, request.Naming.ProductionName));
-        }
-        else
-        {
-            steps.Add(new RestoreRoutesStep(request.LoadBalancers));
+            var group = aside.Group;
+            steps.Add(new RenameGroupStep(new GroupRef(aside.RetiredName, group.Id, GroupRole.OldStage), group.Name));
+            if (!group.Capacity.IsZero)
+            {
+                steps.Add(new ScaleGroupStep(new GroupRef(group.Name, group.Id, GroupRole.OldStage), null, group.Capacity, WaitForSteadyState: true));
+            }
         }
 
-        var newGroup = new GroupRef(request.Naming.StageName, request.NewGroupId, GroupRole.New);
-        steps.Add(new ScaleGroupStep(newGroup, null, Capacity.Zero, WaitForSteadyState: true));
-        steps.Add(new DeleteGroupStep(newGroup));
         return new RollbackPlan(steps.AsReadOnly());
+    }
+
+    private static (BlueGreenNaming Naming, ReadOnlyCollection<TrafficWeights> TrafficSteps) ValidateRequest(BlueGreenRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        AppName.Validate(request.AppName);
+        var naming = request.Naming ?? BlueGreenNaming.Default(request.AppName);
+        naming.Validate();
+        if (request.Capacity is null)
+        {
+            throw new DeploymentValidationException("Capacity", "A capacity request is required.");
+        }
+
+        ValidateLoadBalancers(request.LoadBalancers);
+        var trafficSteps = TrafficSteps(request.TrafficShiftPercents);
+        if (request.Capacity.Mode == CapacityMode.Fixed)
+        {
+            // A fixed capacity resolves the same whatever runs; a fallback's target only matters when nothing does.
+            request.Capacity.Resolve(null);
+        }
+
+        return (naming, trafficSteps);
     }
 
     private static void ValidateLoadBalancers(IReadOnlyList<BlueGreenLoadBalancer> loadBalancers)

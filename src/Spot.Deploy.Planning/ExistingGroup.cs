@@ -40,8 +40,14 @@ public enum GroupRole
     /// <summary>Blue/Green: the group serving production traffic before the deployment.</summary>
     Production,
 
-    /// <summary>Blue/Green: a stage group found before the deployment (deleted by stage setup).</summary>
+    /// <summary>
+    /// Blue/Green: a stage group found before the deployment. Stage setup empties it and sets it aside under
+    /// its retired name (<see cref="BlueGreenNaming.RetiredName"/>); the clean-up deletes it.
+    /// </summary>
     OldStage,
+
+    /// <summary>Spot roll: the group whose image is replaced and whose instances Spot replaces in batches.</summary>
+    Rolled,
 }
 
 /// <summary>A group a step acts on: its name, its id when it exists already, and its role.</summary>

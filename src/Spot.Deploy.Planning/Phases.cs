@@ -161,17 +161,45 @@ public sealed record PhasePlan
 /// <param name="Phases">The phases in order; the last one is final.</param>
 public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Phases)
 {
-    /// <summary>Every step of the deployment in order: setup, then each phase.</summary>
-    public IReadOnlyList<PlanStep> AllSteps()
+    /// <summary>
+    /// The stages, computed from <see cref="Setup"/> and <see cref="Phases"/>: stage 0 <c>setup</c> (no gate)
+    /// holds the setup's create and scale steps; then one stage per phase, <c>phase {i} of {n} ({step})</c>,
+    /// with a gate before every phase but the first. The setup's deletes (leftovers, surplus empty groups)
+    /// are clean-up steps at the end of the last stage (ours): a rollback at any earlier point finds every
+    /// group where it was.
+    /// </summary>
+    public IReadOnlyList<PlanStage> Stages
     {
-        var all = new List<PlanStep>(Setup.Steps);
-        foreach (var phase in Phases)
+        get
         {
-            all.AddRange(phase.Steps);
-        }
+            var setup = new List<PlanStep>();
+            var cleanup = new List<PlanStep>();
+            foreach (var step in Setup.Steps)
+            {
+                if (step.Kind == PlanStepKind.DeleteGroup)
+                {
+                    cleanup.Add(step with { IsCleanup = true });
+                }
+                else
+                {
+                    setup.Add(step);
+                }
+            }
 
-        return all.AsReadOnly();
+            var stages = new List<(string Name, bool GateBefore, List<PlanStep> Steps)> { ("setup", false, setup) };
+            for (var i = 0; i < Phases.Count; i++)
+            {
+                var phase = Phases[i];
+                stages.Add((string.Create(CultureInfo.InvariantCulture, $"phase {i + 1} of {Phases.Count} ({phase.Step})"), i > 0, [.. phase.Steps]));
+            }
+
+            stages[^1].Steps.AddRange(cleanup);
+            return stages.ConvertAll(static s => new PlanStage(s.Name, s.GateBefore, s.Steps.AsReadOnly())).AsReadOnly();
+        }
     }
+
+    /// <summary>Every step of the deployment in order: exactly the steps of <see cref="Stages"/>, stage after stage.</summary>
+    public IReadOnlyList<PlanStep> AllSteps() => PlanStage.Flatten(Stages);
 }
 
 /// <summary>Plans deploy phases. Pure: same input, same plan.</summary>

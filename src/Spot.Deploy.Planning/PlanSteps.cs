@@ -25,19 +25,64 @@ public enum PlanStepKind
 
     /// <summary><see cref="RestoreRoutesStep"/>.</summary>
     RestoreRoutes,
+
+    /// <summary><see cref="SetImageStep"/>.</summary>
+    SetImage,
+
+    /// <summary><see cref="RollGroupStep"/>.</summary>
+    RollGroup,
+
+    /// <summary><see cref="StopRollStep"/>.</summary>
+    StopRoll,
 }
 
-/// <summary>One change a plan makes, in execution order. Plans are intents: nothing here performs I/O.</summary>
+/// <summary>
+/// One change a plan makes, in execution order. Plans are intents: nothing here performs I/O. The engine
+/// maps each step to exactly one operation.
+/// </summary>
 public abstract record PlanStep
 {
+    /// <summary>What <see cref="Describe"/> puts before the description of a clean-up step.</summary>
+    public const string CleanupPrefix = "clean-up: ";
+
     /// <summary>The kind of step.</summary>
     public abstract PlanStepKind Kind { get; }
 
-    /// <summary>A one-line description with every number, for dry runs and logs.</summary>
-    public abstract string Describe();
+    /// <summary>
+    /// A clean-up step runs after everything else of the deployment succeeded; its failure is a warning,
+    /// not a failure of the deployment. Plans put clean-up steps at the end of their last stage.
+    /// </summary>
+    public bool IsCleanup { get; init; }
+
+    /// <summary>A one-line description with every number, for dry runs and logs; a clean-up step's starts with <c>clean-up: </c>.</summary>
+    public string Describe() => IsCleanup ? CleanupPrefix + DescribeChange() : DescribeChange();
 
     /// <summary>Same as <see cref="Describe"/>.</summary>
     public sealed override string ToString() => Describe();
+
+    /// <summary>The description of the change itself, without the clean-up prefix.</summary>
+    protected abstract string DescribeChange();
+}
+
+/// <summary>
+/// One stage of a plan: the steps between two gates. The engine runs the stages in order and asks its gate
+/// (if any) before a stage whose <paramref name="GateBefore"/> is set.
+/// </summary>
+/// <param name="Name">The stage's name, as logs and gates show it (for example <c>phase 2 of 3 (50 %)</c>).</param>
+/// <param name="GateBefore">True when the deployment pauses for a gate before the stage starts.</param>
+/// <param name="Steps">The stage's steps in execution order.</param>
+public sealed record PlanStage(string Name, bool GateBefore, IReadOnlyList<PlanStep> Steps)
+{
+    internal static IReadOnlyList<PlanStep> Flatten(IReadOnlyList<PlanStage> stages)
+    {
+        var steps = new List<PlanStep>();
+        foreach (var stage in stages)
+        {
+            steps.AddRange(stage.Steps);
+        }
+
+        return steps.AsReadOnly();
+    }
 }
 
 /// <summary>Create a group from the user's document, at a given (normally 0/0/0) capacity.</summary>
@@ -50,7 +95,7 @@ public sealed record CreateGroupStep(string Name, Capacity Capacity, bool UseSta
     public override PlanStepKind Kind => PlanStepKind.CreateGroup;
 
     /// <inheritdoc />
-    public override string Describe() =>
+    protected override string DescribeChange() =>
         UseStageTargetGroups
             ? $"create group {Name} at {Capacity} with the stage target groups"
             : $"create group {Name} at {Capacity}";
@@ -64,7 +109,7 @@ public sealed record DeleteGroupStep(GroupRef Group) : PlanStep
     public override PlanStepKind Kind => PlanStepKind.DeleteGroup;
 
     /// <inheritdoc />
-    public override string Describe() => $"delete group {Group}";
+    protected override string DescribeChange() => $"delete group {Group}";
 }
 
 /// <summary>Set a group's capacity, optionally waiting until it is steady at the new target.</summary>
@@ -78,7 +123,7 @@ public sealed record ScaleGroupStep(GroupRef Group, Capacity? From, Capacity To,
     public override PlanStepKind Kind => PlanStepKind.ScaleGroup;
 
     /// <inheritdoc />
-    public override string Describe()
+    protected override string DescribeChange()
     {
         var from = From is { } before ? $" from ({before})" : string.Empty;
         var wait = WaitForSteadyState ? ", wait for steady state" : string.Empty;
@@ -95,7 +140,7 @@ public sealed record RenameGroupStep(GroupRef Group, string NewName) : PlanStep
     public override PlanStepKind Kind => PlanStepKind.RenameGroup;
 
     /// <inheritdoc />
-    public override string Describe() => $"rename group {Group} to {NewName}";
+    protected override string DescribeChange() => $"rename group {Group} to {NewName}";
 }
 
 /// <summary>
@@ -110,7 +155,7 @@ public sealed record SwapRoutesStep(IReadOnlyList<BlueGreenLoadBalancer> LoadBal
     public override PlanStepKind Kind => PlanStepKind.SwapRoutes;
 
     /// <inheritdoc />
-    public override string Describe() =>
+    protected override string DescribeChange() =>
         string.Create(CultureInfo.InvariantCulture, $"swap production and stage routes on {LoadBalancers.Count} load balancer(s)");
 }
 
@@ -126,7 +171,7 @@ public sealed record ShiftTrafficStep(IReadOnlyList<BlueGreenLoadBalancer> LoadB
     public override PlanStepKind Kind => PlanStepKind.ShiftTraffic;
 
     /// <inheritdoc />
-    public override string Describe() =>
+    protected override string DescribeChange() =>
         string.Create(CultureInfo.InvariantCulture,
             $"shift traffic on {LoadBalancers.Count} load balancer(s): new {Weights.NewWeight}, old {Weights.OldWeight} ({Weights.Percent} % to the new group)");
 }
@@ -142,6 +187,6 @@ public sealed record RestoreRoutesStep(IReadOnlyList<BlueGreenLoadBalancer> Load
     public override PlanStepKind Kind => PlanStepKind.RestoreRoutes;
 
     /// <inheritdoc />
-    public override string Describe() =>
+    protected override string DescribeChange() =>
         string.Create(CultureInfo.InvariantCulture, $"restore the routes changed on {LoadBalancers.Count} load balancer(s)");
 }

@@ -92,8 +92,10 @@ public sealed record SetupPlan
     public IReadOnlyList<ExistingGroup> EmptyGroupsToDelete { get; }
 
     /// <summary>
-    /// The steps in execution order: create the new group at 0 first (a bad document then changes
-    /// nothing), then delete leftovers, scale older running groups to 0, delete surplus empty groups.
+    /// The setup's steps: create the new group at 0 first (a bad document then changes nothing), then
+    /// delete leftovers, scale older running groups to 0, delete surplus empty groups. A deployment runs
+    /// them as <see cref="DeploymentPlan.Stages"/> orders them: the create and the scale-downs in its
+    /// setup stage, the deletes as clean-up steps once every phase succeeded.
     /// </summary>
     public IReadOnlyList<PlanStep> Steps { get; }
 

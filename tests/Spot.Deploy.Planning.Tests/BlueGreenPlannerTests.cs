@@ -23,12 +23,108 @@ public class BlueGreenPlannerTests
             Names(plan.StageGroupsToDelete).Should().Equal("app__STAGE");
             plan.TrafficSteps.Should().BeEmpty();
             plan.Steps.Select(s => s.Describe()).Should().Equal(
-                "delete group app__STAGE (sig-app__STAGE, OldStage)",
+                "scale group app__STAGE (sig-app__STAGE, OldStage) from (min 2, target 2, max 2) to (min 0, target 0, max 0), wait for steady state",
+                "rename group app__STAGE (sig-app__STAGE, OldStage) to app__STAGE__retired-app__STAGE",
                 "create group app__STAGE at min 0, target 0, max 0 with the stage target groups",
                 "scale group app__STAGE (New) from (min 0, target 0, max 0) to (min 1, target 3, max 6), wait for steady state",
                 "swap production and stage routes on 1 load balancer(s)",
                 "rename group app (sig-app, Production) to app__STAGE",
-                "rename group app__STAGE (New) to app");
+                "rename group app__STAGE (New) to app",
+                "clean-up: delete group app__STAGE__retired-app__STAGE (sig-app__STAGE, OldStage)");
+        }
+
+        [Fact]
+        public void Plan_HardSwap_HasTheStagesTheEngineRuns()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6), Running("app__STAGE", 2)) with { DownsizeOldGroup = true });
+
+            plan.Stages.Select(s => (s.Name, s.GateBefore, s.Steps.Count)).Should().Equal(("stage setup", false, 4), ("swap", true, 5));
+            plan.Stages[1].Steps.Select(s => s.Kind).Should().Equal(
+                PlanStepKind.SwapRoutes, PlanStepKind.RenameGroup, PlanStepKind.RenameGroup, PlanStepKind.ScaleGroup, PlanStepKind.DeleteGroup);
+            plan.Steps.Should().Equal(plan.Stages.SelectMany(s => s.Steps));
+        }
+
+        [Fact]
+        public void Plan_TrafficShift_EachShiftIsAStageAfterAGate()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2)) with { TrafficShiftPercents = [10, 50, 100] });
+
+            plan.Stages.Select(s => (s.Name, s.GateBefore)).Should().Equal(
+                ("stage setup", false), ("traffic 10 %", true), ("traffic 50 %", true), ("swap", true));
+            plan.Stages[1].Steps.Should().ContainSingle().Which.Should().BeOfType<ShiftTrafficStep>().Which.Weights.Should().Be(new TrafficWeights(10, 10, 90));
+            plan.Stages[2].Steps.Should().ContainSingle().Which.Should().BeOfType<ShiftTrafficStep>().Which.Weights.Should().Be(new TrafficWeights(50, 50, 50));
+            plan.Stages[3].Steps[0].Should().BeOfType<SwapRoutesStep>();
+        }
+
+        [Fact]
+        public void Plan_NoOldStageGroup_NothingSetAsideAndNoCleanup()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2)));
+
+            plan.SetAside.Should().BeEmpty();
+            plan.Stages[0].Steps.Select(s => s.Kind).Should().Equal(PlanStepKind.CreateGroup, PlanStepKind.ScaleGroup);
+            plan.Steps.ShouldAll(s => !s.IsCleanup);
+        }
+
+        [Fact]
+        public void Plan_OldStageGroupWithCapacity_IsEmptiedThenRenamedThenDeletedInTheCleanup()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2), G("app__STAGE", 1, 2, 3)));
+
+            var oldStage = new GroupRef("app__STAGE", "sig-app__STAGE", GroupRole.OldStage);
+            plan.SetAside.Should().Equal(new SetAsideGroup(new RecordedGroup("sig-app__STAGE", "app__STAGE", new Capacity(1, 2, 3)), "app__STAGE__retired-app__STAGE"));
+            plan.Stages[0].Steps.Take(2).Should().Equal(
+                new ScaleGroupStep(oldStage, new Capacity(1, 2, 3), Capacity.Zero, WaitForSteadyState: true),
+                new RenameGroupStep(oldStage, "app__STAGE__retired-app__STAGE"));
+            plan.Steps[^1].Should().Be(new DeleteGroupStep(new GroupRef("app__STAGE__retired-app__STAGE", "sig-app__STAGE", GroupRole.OldStage)) { IsCleanup = true });
+        }
+
+        [Theory]
+        [InlineData(0, 0, 0)]
+        [InlineData(null, null, null)]
+        public void Plan_EmptyOldStageGroup_IsOnlyRenamed(int? min, int? target, int? max)
+        {
+            Capacity? capacity = min is null ? null : new Capacity(min.Value, target!.Value, max!.Value);
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2), new ExistingGroup("sig-9", "app__STAGE", capacity)));
+
+            plan.SetAside.Should().Equal(new SetAsideGroup(new RecordedGroup("sig-9", "app__STAGE", Capacity.Zero), "app__STAGE__retired-9"));
+            plan.Stages[0].Steps.Select(s => s.Describe()).Should().Equal(
+                "rename group app__STAGE (sig-9, OldStage) to app__STAGE__retired-9",
+                "create group app__STAGE at min 0, target 0, max 0 with the stage target groups",
+                "scale group app__STAGE (New) from (min 0, target 0, max 0) to (min 2, target 2, max 2), wait for steady state");
+        }
+
+        [Fact]
+        public void Plan_OldStageGroupWithMaximumOnly_IsScaledToZeroToo()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2), new ExistingGroup("sig-9", "app__STAGE", new Capacity(0, 0, 4))));
+
+            plan.Stages[0].Steps[0].Should().Be(new ScaleGroupStep(new GroupRef("app__STAGE", "sig-9", GroupRole.OldStage), new Capacity(0, 0, 4), Capacity.Zero, true));
+        }
+
+        [Fact]
+        public void Plan_SeveralOldStageGroups_AreSetAsideAndCleanedUpInTheOrderFound()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2), Empty("app__STAGE"), Running("app__STAGE__Harness", 1)) with
+            {
+                Naming = BlueGreenNaming.Reference("app"),
+            });
+
+            plan.SetAside.Select(a => a.RetiredName).Should().Equal("app__STAGE__retired-app__STAGE", "app__STAGE__Harness__retired-app__STAGE__Harness");
+            plan.Stages[0].Steps.Select(s => s.Kind).Should().Equal(
+                PlanStepKind.RenameGroup, PlanStepKind.ScaleGroup, PlanStepKind.RenameGroup, PlanStepKind.CreateGroup, PlanStepKind.ScaleGroup);
+            plan.Steps.Where(s => s.IsCleanup).Select(s => s.Describe()).Should().Equal(
+                "clean-up: delete group app__STAGE__retired-app__STAGE (sig-app__STAGE, OldStage)",
+                "clean-up: delete group app__STAGE__Harness__retired-app__STAGE__Harness (sig-app__STAGE__Harness, OldStage)");
+            plan.Steps.TakeLast(2).ShouldAll(s => s.IsCleanup);
+        }
+
+        [Fact]
+        public void Plan_NeverDeletesAGroupUnderItsOriginalName()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(Running("app", 2), Running("app__STAGE", 2)) with { DownsizeOldGroup = true });
+
+            plan.Steps.OfType<DeleteGroupStep>().Should().ContainSingle().Which.Group.Name.Should().Be("app__STAGE__retired-app__STAGE");
         }
 
         [Fact]
@@ -70,6 +166,7 @@ public class BlueGreenPlannerTests
                 PlanStepKind.CreateGroup, PlanStepKind.ScaleGroup,
                 PlanStepKind.ShiftTraffic, PlanStepKind.ShiftTraffic, PlanStepKind.ShiftTraffic,
                 PlanStepKind.SwapRoutes, PlanStepKind.RenameGroup, PlanStepKind.RenameGroup);
+            plan.Stages.Select(s => s.Name).Should().Equal("stage setup", "traffic 10 %", "traffic 25 %", "traffic 50 %", "swap");
             plan.Steps.OfType<ShiftTrafficStep>().First().Describe().Should().Be("shift traffic on 1 load balancer(s): new 10, old 90 (10 % to the new group)");
         }
 
@@ -101,8 +198,9 @@ public class BlueGreenPlannerTests
             });
 
             Names(plan.StageGroupsToDelete).Should().Equal("app__STAGE__Harness", "app__STAGE");
+            plan.SetAside.Select(a => a.Group.Name).Should().Equal("app__STAGE__Harness", "app__STAGE");
             plan.Steps.OfType<CreateGroupStep>().Single().Name.Should().Be("app__STAGE__Harness");
-            plan.Steps.OfType<RenameGroupStep>().First().NewName.Should().Be("app__STAGE__Harness");
+            plan.Steps.OfType<RenameGroupStep>().Single(r => r.Group.Role == GroupRole.Production).NewName.Should().Be("app__STAGE__Harness");
         }
 
         [Fact]
@@ -111,6 +209,7 @@ public class BlueGreenPlannerTests
             var plan = BlueGreenPlanner.Plan(Request(Running("app__STAGE__Harness", 1)));
 
             plan.StageGroupsToDelete.Should().BeEmpty();
+            plan.SetAside.Should().BeEmpty();
         }
 
         [Fact]
@@ -213,6 +312,56 @@ public class BlueGreenPlannerTests
         }
 
         [Fact]
+        public void PlanRollback_SetAsideGroups_GetTheirNameThenTheirCapacityBackAfterTheNewGroupIsGone()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6), G("app__STAGE", 1, 2, 3)));
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new"));
+
+            rollback.Steps.Select(s => s.Describe()).Should().Equal(
+                "scale group app (sig-app, Production) to (min 1, target 3, max 6), wait for steady state",
+                "restore the routes changed on 1 load balancer(s)",
+                "rename group app (sig-app, Production) to app",
+                "scale group app__STAGE (sig-new, New) to (min 0, target 0, max 0), wait for steady state",
+                "delete group app__STAGE (sig-new, New)",
+                "rename group app__STAGE__retired-app__STAGE (sig-app__STAGE, OldStage) to app__STAGE",
+                "scale group app__STAGE (sig-app__STAGE, OldStage) to (min 1, target 2, max 3), wait for steady state");
+        }
+
+        [Fact]
+        public void PlanRollback_EmptySetAsideGroup_IsOnlyRenamedBack()
+        {
+            var aside = new SetAsideGroup(new RecordedGroup("sig-9", "app__STAGE", Capacity.Zero), "app__STAGE__retired-9");
+            var request = new BlueGreenRollbackRequest(BlueGreenNaming.Default("app"), null, null, [Alb]) { SetAside = [aside] };
+
+            BlueGreenPlanner.PlanRollback(request).Steps.Should().Equal(
+                new RenameGroupStep(new GroupRef("app__STAGE__retired-9", "sig-9", GroupRole.OldStage), "app__STAGE"));
+        }
+
+        [Fact]
+        public void PlanRollback_SetAsideStartedButNoNewGroup_OnlyUndoesTheSetAside()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6), Running("app__STAGE", 2)));
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest(null, plan.SetAside));
+
+            rollback.Steps.Should().Equal(
+                new RenameGroupStep(new GroupRef("app__STAGE__retired-app__STAGE", "sig-app__STAGE", GroupRole.OldStage), "app__STAGE"),
+                new ScaleGroupStep(new GroupRef("app__STAGE", "sig-app__STAGE", GroupRole.OldStage), null, Capacity.Exactly(2), true));
+        }
+
+        [Fact]
+        public void ToRollbackRequest_WithANewGroup_IncludesEverySetAside_WithoutOne_None()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6), Running("app__STAGE", 2)));
+
+            plan.ToRollbackRequest("sig-new").SetAside.Should().Equal(plan.SetAside);
+            plan.ToRollbackRequest(null).SetAside.Should().BeEmpty();
+            BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest(null)).NothingToRollBack.Should().BeTrue();
+            new BlueGreenRollbackRequest(plan.Naming, null, null, [Alb]).SetAside.Should().BeEmpty();
+        }
+
+        [Fact]
         public void PlanRollback_NoOldProduction_RestoresRoutesAndRemovesNew()
         {
             var plan = BlueGreenPlanner.Plan(Request());
@@ -220,6 +369,82 @@ public class BlueGreenPlannerTests
             var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new"));
 
             rollback.Steps.Select(s => s.Kind).Should().Equal(PlanStepKind.RestoreRoutes, PlanStepKind.ScaleGroup, PlanStepKind.DeleteGroup);
+        }
+    }
+
+    public class TheValidateMethod
+    {
+        public static TheoryData<string, BlueGreenRequest> InvalidRequests() => new()
+        {
+            { "AppName", new BlueGreenRequest(" ", [], CapacityRequest.SameAsRunning(), [Alb]) },
+            { "Naming.StageName", Request() with { Naming = new BlueGreenNaming("app", "app") } },
+            { "Capacity", new BlueGreenRequest("app", [], null!, [Alb]) },
+            { "Capacity.Target", new BlueGreenRequest("app", [], CapacityRequest.Fixed(0, 0, 2), [Alb]) },
+            { "LoadBalancers", new BlueGreenRequest("app", [], CapacityRequest.SameAsRunning(), []) },
+            { "LoadBalancers[0].Stage", new BlueGreenRequest("app", [], CapacityRequest.SameAsRunning(), [new BlueGreenLoadBalancer(Alb.Production, Alb.Production)]) },
+            { "TrafficShiftPercents[1]", Request() with { TrafficShiftPercents = [50, 40, 100] } },
+        };
+
+        [Theory]
+        [MemberData(nameof(InvalidRequests))]
+        public void Validate_ThrowsWhatPlanThrows(string field, BlueGreenRequest request)
+        {
+            var validate = () => BlueGreenPlanner.Validate(request);
+            var plan = () => BlueGreenPlanner.Plan(request);
+
+            var fromValidate = validate.Should().Throw<DeploymentValidationException>().Which;
+            var fromPlan = plan.Should().Throw<DeploymentValidationException>().Which;
+            fromValidate.Field.Should().Be(field);
+            fromValidate.Message.Should().Be(fromPlan.Message);
+        }
+
+        [Fact]
+        public void Validate_DoesNotLookAtTheGroups()
+        {
+            var twoProductions = Request(Running("app", 1), Running("app", 2));
+            var nullGroup = Request([null!]);
+            var zeroFallback = new BlueGreenRequest("app", [Running("app", 2)], CapacityRequest.SameAsRunning(Capacity.Zero), [Alb]);
+
+            BlueGreenPlanner.Validate(twoProductions);
+            BlueGreenPlanner.Validate(nullGroup);
+            BlueGreenPlanner.Validate(zeroFallback);
+            BlueGreenPlanner.Validate(new BlueGreenRequest("app", [], CapacityRequest.SameAsRunning(Capacity.Zero), [Alb]));
+            BlueGreenPlanner.Plan(zeroFallback).PlannedCapacity.Should().Be(Capacity.Exactly(2));
+            var plan = () => BlueGreenPlanner.Plan(twoProductions);
+            plan.Should().Throw<DeploymentValidationException>().Which.Field.Should().Be("Groups");
+        }
+
+        [Fact]
+        public void Validate_ValidRequest_DoesNotThrow()
+        {
+            var act = () => BlueGreenPlanner.Validate(Request() with { TrafficShiftPercents = BlueGreenRequest.DefaultTrafficShift, Naming = BlueGreenNaming.Reference("app") });
+
+            act.Should().NotThrow();
+        }
+    }
+
+    public class TheRetiredName
+    {
+        [Theory]
+        [InlineData("web__STAGE", "sig-1a2b3c", "web__STAGE__retired-1a2b3c")]
+        [InlineData("web__STAGE", "1a2b3c", "web__STAGE__retired-1a2b3c")]
+        [InlineData("web__STAGE", "SIG-1", "web__STAGE__retired-SIG-1")]
+        [InlineData("web__STAGE", "sig-", "web__STAGE__retired-")]
+        [InlineData("web__STAGE", "xsig-1", "web__STAGE__retired-xsig-1")]
+        [InlineData("a", "sig-sig-2", "a__retired-sig-2")]
+        public void RetiredName_IsNameRetiredAndTheIdWithoutSig(string name, string id, string expected)
+        {
+            BlueGreenNaming.RetiredName(name, id).Should().Be(expected);
+        }
+
+        [Fact]
+        public void RetiredName_NullArguments_Throw()
+        {
+            var noName = () => BlueGreenNaming.RetiredName(null!, "sig-1");
+            var noId = () => BlueGreenNaming.RetiredName("a", null!);
+
+            noName.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("groupName");
+            noId.Should().Throw<ArgumentNullException>().Which.ParamName.Should().Be("groupId");
         }
     }
 

@@ -277,8 +277,14 @@ public class PropertyTests(ITestOutputHelper output)
                 TrafficShiftPercents = random.Next(2) == 0 ? BlueGreenRequest.DefaultTrafficShift : null,
             });
 
-            plan.Steps.OfType<DeleteGroupStep>().ShouldAll(s => naming.RecognizedStageNames.Contains(s.Group.Name));
-            plan.StageGroupsToDelete.Select(g => g.Id).Should().BeEquivalentTo(groups.Where(g => naming.RecognizedStageNames.Contains(g.Name)).Select(g => g.Id));
+            // Only recognised stage groups are set aside, and only they are deleted: in the clean-up, under their retired name.
+            var stageGroups = groups.Where(g => naming.RecognizedStageNames.Contains(g.Name)).ToList();
+            plan.StageGroupsToDelete.Select(g => g.Id).Should().BeEquivalentTo(stageGroups.Select(g => g.Id));
+            plan.SetAside.Select(a => a.Group).Should().Equal(plan.StageGroupsToDelete.Select(g => new RecordedGroup(g.Id, g.Name, g.Capacity ?? Capacity.Zero)));
+            plan.Steps.OfType<DeleteGroupStep>().Select(s => s.Group).Should().Equal(plan.SetAside.Select(a => new GroupRef(a.RetiredName, a.Group.Id, GroupRole.OldStage)));
+            plan.Steps.OfType<DeleteGroupStep>().ShouldAll(s => s.IsCleanup);
+            plan.Stages[0].Steps.OfType<ScaleGroupStep>().Where(s => s.Group.Role == GroupRole.OldStage).ShouldAll(s => s.To.IsZero && s.WaitForSteadyState);
+            plan.Stages[0].Steps.OfType<ScaleGroupStep>().Count(s => s.Group.Role == GroupRole.OldStage).Should().Be(plan.SetAside.Count(a => !a.Group.Capacity.IsZero));
             var production = groups.SingleOrDefault(g => g.Name == "app");
             plan.Production?.Id.Should().Be(production?.Id);
             if (production?.Capacity is { } capacity)
@@ -296,7 +302,145 @@ public class PropertyTests(ITestOutputHelper output)
                 rollback.Steps[0].Should().Be(new ScaleGroupStep(new GroupRef(old.Name, old.Id, GroupRole.Production), null, old.Capacity, true));
             }
 
-            rollback.Steps[^1].Should().Be(new DeleteGroupStep(new GroupRef(naming.StageName, "sig-new", GroupRole.New)));
+            rollback.Steps.Where(s => s.Kind == PlanStepKind.DeleteGroup).Should().Equal(new DeleteGroupStep(new GroupRef(naming.StageName, "sig-new", GroupRole.New)));
+
+            // Every set-aside is undone after the new group is gone: its name, then the capacity it had.
+            var undo = rollback.Steps.SkipWhile(s => s.Kind != PlanStepKind.DeleteGroup).Skip(1).ToList();
+            undo.OfType<RenameGroupStep>().Select(r => (r.Group.Name, r.Group.Id, r.NewName)).Should().Equal(plan.SetAside.Select(a => (a.RetiredName, (string?)a.Group.Id, a.Group.Name)));
+            undo.OfType<ScaleGroupStep>().Select(r => (r.Group.Id, r.To)).Should().Equal(plan.SetAside.Where(a => !a.Group.Capacity.IsZero).Select(a => ((string?)a.Group.Id, a.Group.Capacity)));
+        });
+    }
+
+    [Fact]
+    public void EveryPlan_StagesFlattenToItsSteps_CleanupComesLast_OneGateFreeStageFirst()
+    {
+        var kinds = new int[3];
+        ForAll(31337, random =>
+        {
+            var groups = RandomAccount(random);
+            IReadOnlyList<PlanStage> stages;
+            IReadOnlyList<PlanStep> steps;
+            switch (random.Next(3))
+            {
+                case 0:
+                {
+                    var setup = SetupPlanner.Plan(new SetupRequest(Apps[random.Next(Apps.Length)], groups, RandomCapacityRequest(random)) { RetainedEmptyRevisions = random.Next(0, 4) });
+                    var phases = new List<CanaryPhase>();
+                    foreach (var p in Enumerable.Range(1, 99).OrderBy(_ => random.Next()).Take(random.Next(0, 4)).Order())
+                    {
+                        phases.Add(new CanaryPhase(PhaseStep.Percent(p)));
+                    }
+
+                    phases.Add(new CanaryPhase(PhaseStep.Percent(100)));
+                    var plan = PhasePlanner.PlanCanary(setup, phases);
+                    stages = plan.Stages;
+                    steps = plan.AllSteps();
+                    stages.Select(s => s.Name).Should().Equal(
+                        ["setup", .. phases.Select((p, i) => $"phase {i + 1} of {phases.Count} ({p.Step})")]);
+                    stages.Skip(2).ShouldAll(s => s.GateBefore);
+                    steps.Where(s => s.IsCleanup).Should().HaveCount(setup.LeftoversToDelete.Count + setup.EmptyGroupsToDelete.Count);
+                    steps.Where(s => !s.IsCleanup).Should().HaveCount(1 + setup.GroupsToScaleDown.Count + plan.Phases.Sum(p => p.Steps.Count));
+                    break;
+                }
+
+                case 1:
+                {
+                    groups.Add(new ExistingGroup("sig-stage", random.Next(2) == 0 ? "app__STAGE" : "app__STAGE__Harness", random.Next(3) == 0 ? null : RandomCapacity(random)));
+                    var lb = new BlueGreenLoadBalancer(new ListenerRoute("arn:l/1"), new ListenerRoute("arn:l/2"));
+                    var plan = BlueGreenPlanner.Plan(new BlueGreenRequest("app", groups, RandomCapacityRequest(random), [lb])
+                    {
+                        Naming = random.Next(2) == 0 ? BlueGreenNaming.Default("app") : BlueGreenNaming.Reference("app"),
+                        DownsizeOldGroup = random.Next(2) == 0,
+                        TrafficShiftPercents = random.Next(2) == 0 ? BlueGreenRequest.DefaultTrafficShift : null,
+                    });
+                    stages = plan.Stages;
+                    steps = plan.Steps;
+                    stages.Select(s => s.Name).Should().Equal(["stage setup", .. plan.TrafficSteps.Select(w => $"traffic {w.Percent} %"), "swap"]);
+                    stages.Skip(1).ShouldAll(s => s.GateBefore);
+                    steps.Where(s => s.IsCleanup).Should().HaveCount(plan.SetAside.Count);
+                    break;
+                }
+
+                default:
+                {
+                    var images = Enumerable.Range(0, random.Next(1, 4)).Select(i => $"ami-{random.Next(1000)}").ToList();
+                    var plan = SpotRollPlanner.Plan(new SpotRollRequest("app", "sig-1", "app", images, images.Count > 1 || random.Next(2) == 0, "ami-new", random.Next(0, 3)));
+                    stages = plan.Stages;
+                    steps = plan.Steps;
+                    stages.Should().ContainSingle().Which.Name.Should().Be("roll");
+                    break;
+                }
+            }
+
+            kinds[stages.Count == 1 && stages[0].Name == "roll" ? 2 : stages[0].Name == "setup" ? 0 : 1]++;
+            steps.Should().Equal(stages.SelectMany(s => s.Steps));
+            stages[0].GateBefore.Should().BeFalse();
+            stages.ShouldAll(s => s.Steps.Count > 0 || s.Name == "setup");
+            var firstCleanup = steps.ToList().FindIndex(s => s.IsCleanup);
+            if (firstCleanup >= 0)
+            {
+                steps.Skip(firstCleanup).ShouldAll(s => s.IsCleanup, "clean-up steps come after every other step");
+                stages[^1].Steps.TakeLast(steps.Count - firstCleanup).Should().Equal(steps.Skip(firstCleanup), "the clean-up is the end of the last stage");
+                steps.Where(s => s.IsCleanup).ShouldAll(s => s.Kind == PlanStepKind.DeleteGroup && s.Describe().StartsWith("clean-up: ", StringComparison.Ordinal));
+            }
+
+            steps.Where(s => !s.IsCleanup).ShouldAll(s => !s.Describe().StartsWith("clean-up", StringComparison.Ordinal));
+        });
+
+        output.WriteLine($"{kinds[0]} canary, {kinds[1]} Blue/Green, {kinds[2]} roll plans");
+        kinds.ShouldAll(k => k > Cases / 5);
+    }
+
+    [Fact]
+    public void SpotRoll_OverRandomGroups_RollbackInvertsTheImageAndKeepsTheList()
+    {
+        ForAll(8080, random =>
+        {
+            var usesList = random.Next(2) == 0;
+            var images = Enumerable.Range(0, usesList ? random.Next(1, 5) : 1).Select(_ => $"ami-{random.Next(100)}").ToList();
+            var target = random.Next(0, 4);
+            var request = new SpotRollRequest("app", "sig-" + random.Next(100), "app", images, usesList, $"ami-n{random.Next(100)}", target)
+            {
+                BatchSizePercentage = random.Next(1, 101),
+                GracePeriodSeconds = random.Next(0, 3600),
+                HealthCheckType = random.Next(3) == 0 ? null : SpotRollPlanner.HealthCheckTypes[random.Next(SpotRollPlanner.HealthCheckTypes.Count)],
+            };
+
+            var plan = SpotRollPlanner.Plan(request);
+
+            plan.PreviousImages.Should().Equal(images);
+            plan.NewImages[0].Should().Be(request.NewImageId);
+            plan.NewImages.Skip(1).Should().Equal(images.Skip(1), "only the first image is replaced");
+            plan.NewImages.Should().HaveCount(images.Count);
+            plan.Group.Should().Be(new GroupRef("app", request.GroupId, GroupRole.Rolled));
+            var roll = plan.Steps.OfType<RollGroupStep>().SingleOrDefault();
+            (roll is not null).Should().Be(target > 0);
+
+            var imageChanged = random.Next(2) == 0;
+            var rolled = roll is not null && imageChanged && random.Next(2) == 0;
+            var rollback = SpotRollPlanner.PlanRollback(new SpotRollRollbackRequest(plan, imageChanged, rolled));
+
+            var set = rollback.Steps.OfType<SetImageStep>().SingleOrDefault();
+            (set is not null).Should().Be(imageChanged);
+            if (set is not null)
+            {
+                var forward = (SetImageStep)plan.Steps[0];
+                set.From.Should().Equal(forward.To);
+                set.To.Should().Equal(forward.From);
+                set.UsesImagesList.Should().Be(forward.UsesImagesList);
+            }
+
+            rollback.Steps.OfType<StopRollStep>().Count().Should().Be(rolled ? 1 : 0);
+            var reverse = rollback.Steps.OfType<RollGroupStep>().SingleOrDefault();
+            (reverse is not null).Should().Be(rolled);
+            if (reverse is not null)
+            {
+                reverse.Should().Be(roll! with { Reverse = true });
+                rollback.Steps[0].Should().BeOfType<StopRollStep>();
+                rollback.Steps[^1].Should().Be(reverse);
+            }
+
+            rollback.Steps.ShouldAll(s => s.Kind == PlanStepKind.StopRoll || ((s as SetImageStep)?.Group ?? ((RollGroupStep)s).Group) == plan.Group);
         });
     }
 }

@@ -200,6 +200,9 @@ public class ValidationTests
             () => BlueGreenPlanner.PlanRollback(null!),
             () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(null!, "sig-1", null, [Alb])),
             () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, "sig-1", null, null!)),
+            () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, "sig-1", null, [Alb]) { SetAside = null! }),
+            () => BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, null, null, [Alb]) { SetAside = null! }),
+            () => BlueGreenPlanner.Validate(null!),
             () => GroupRef.Create(null!, GroupRole.New),
         };
 
@@ -225,6 +228,19 @@ public class ValidationTests
         wrapped.Reason.Should().Be("Bad request.");
         wrapped.Message.Should().Be("Request: Bad request.");
         wrapped.InnerException.Should().BeSameAs(inner);
+    }
+
+    [Fact]
+    public void Exception_FieldReasonAndInner_KeepsAllThree()
+    {
+        var inner = new InvalidOperationException("not found");
+
+        var error = new DeploymentValidationException("Image", "No AMI matches.", inner);
+
+        error.Field.Should().Be("Image");
+        error.Reason.Should().Be("No AMI matches.");
+        error.Message.Should().Be("Image: No AMI matches.");
+        error.InnerException.Should().BeSameAs(inner);
     }
 
     [Fact]
