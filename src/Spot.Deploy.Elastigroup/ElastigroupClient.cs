@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Spot.Deploy.Resilience;
 
 namespace Spot.Deploy.Elastigroup;
 
@@ -131,27 +132,24 @@ public sealed class ElastigroupClient : IElastigroupClient, IDisposable
 
         var body = JsonSerializer.SerializeToUtf8Bytes(document.ToRequestBody());
         var call = SpotCall.To(SpotApi.CreateGroup, body: body);
-        for (var attempt = 0; ; attempt++)
-        {
-            try
+        var retry = new VerifiedRetry(_options.MaxRetries, _options.RetryBaseDelay, _options.MaxRetryDelay, _options.TimeProvider,
+            e => e is SpotApiException { IsTransient: true, IsRateLimited: false });
+        return await retry.ExecuteAsync(
+            async token => Single(await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, token).ConfigureAwait(false), call),
+            async token =>
             {
-                var envelope = await SendAsync(call, SpotJsonContext.Default.SpotEnvelopeElastigroupGroup, cancellationToken).ConfigureAwait(false);
-                return Single(envelope, call);
-            }
-            catch (SpotApiException e) when (e.IsTransient && !e.IsRateLimited && attempt < _options.MaxRetries)
-            {
-                Log.CreateUncertain(_logger, name, e.IsTimeout ? "timeout" : e.StatusCode == 0 ? "connection failure" : ((int)e.StatusCode).ToString(CultureInfo.InvariantCulture));
-                var existing = await FindByNameAsync(name, cancellationToken).ConfigureAwait(false);
+                var existing = await FindByNameAsync(name, token).ConfigureAwait(false);
                 if (existing is not null)
                 {
                     Log.CreateFound(_logger, name, existing.Id ?? "?");
-                    return existing;
                 }
 
-                var delay = TimeSpan.FromTicks(Math.Min(_options.MaxRetryDelay.Ticks, _options.RetryBaseDelay.Ticks << Math.Min(attempt, 20)));
-                await Task.Delay(delay, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-            }
-        }
+                return existing;
+            },
+            (e, _) => Log.CreateUncertain(_logger, name, e is SpotApiException spot
+                ? spot.IsTimeout ? "timeout" : spot.StatusCode == 0 ? "connection failure" : ((int)spot.StatusCode).ToString(CultureInfo.InvariantCulture)
+                : e.GetType().Name),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml.Linq;
+using Spot.Deploy.Resilience;
 
 namespace Spot.Deploy.Aws;
 
@@ -21,8 +22,8 @@ public sealed class TrafficRouter
     /// <summary>The largest forward weight ELBv2 accepts.</summary>
     public const int MaxWeight = 999;
 
-    private const string ModifyListener = "ModifyListener";
-    private const string ModifyRule = "ModifyRule";
+    private const string ModifyListener = ElbActions.ModifyListener;
+    private const string ModifyRule = ElbActions.ModifyRule;
 
     /// <summary>How often a modify that got no clear answer is checked and sent again.</summary>
     internal const int ModifyRetries = 3;
@@ -53,7 +54,7 @@ public sealed class TrafficRouter
         {
             foreach (var chunk in group.Chunk(ArnsPerCall))
             {
-                var members = await DescribeAllAsync("DescribeLoadBalancers", new QueryParameters().AddMemberList(listName, chunk), "LoadBalancers", cancellationToken).ConfigureAwait(false);
+                var members = await DescribeAllAsync(ElbActions.DescribeLoadBalancers, new QueryParameters().AddMemberList(listName, chunk), "LoadBalancers", cancellationToken).ConfigureAwait(false);
                 result.AddRange(members.Select(ElbXml.ParseLoadBalancer));
             }
         }
@@ -65,7 +66,7 @@ public sealed class TrafficRouter
     public async Task<IReadOnlyList<Listener>> DescribeListenersAsync(string loadBalancerArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(loadBalancerArn);
-        var members = await DescribeAllAsync("DescribeListeners", new QueryParameters().Add("LoadBalancerArn", loadBalancerArn), "Listeners", cancellationToken).ConfigureAwait(false);
+        var members = await DescribeAllAsync(ElbActions.DescribeListeners, new QueryParameters().Add("LoadBalancerArn", loadBalancerArn), "Listeners", cancellationToken).ConfigureAwait(false);
         return members.Select(ElbXml.ParseListener).ToArray();
     }
 
@@ -75,7 +76,7 @@ public sealed class TrafficRouter
         var result = new List<Listener>();
         foreach (var chunk in Distinct(listenerArns, nameof(listenerArns)).Chunk(ArnsPerCall))
         {
-            var members = await DescribeAllAsync("DescribeListeners", new QueryParameters().AddMemberList("ListenerArns", chunk), "Listeners", cancellationToken).ConfigureAwait(false);
+            var members = await DescribeAllAsync(ElbActions.DescribeListeners, new QueryParameters().AddMemberList("ListenerArns", chunk), "Listeners", cancellationToken).ConfigureAwait(false);
             result.AddRange(members.Select(ElbXml.ParseListener));
         }
 
@@ -95,7 +96,7 @@ public sealed class TrafficRouter
     public async Task<IReadOnlyList<ListenerRule>> DescribeRulesAsync(string listenerArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(listenerArn);
-        var members = await DescribeAllAsync("DescribeRules", new QueryParameters().Add("ListenerArn", listenerArn), "Rules", cancellationToken).ConfigureAwait(false);
+        var members = await DescribeAllAsync(ElbActions.DescribeRules, new QueryParameters().Add("ListenerArn", listenerArn), "Rules", cancellationToken).ConfigureAwait(false);
         return members.Select(ElbXml.ParseRule).ToArray();
     }
 
@@ -103,7 +104,7 @@ public sealed class TrafficRouter
     public async Task<IReadOnlyList<TargetGroup>> DescribeTargetGroupsAsync(string loadBalancerArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(loadBalancerArn);
-        var members = await DescribeAllAsync("DescribeTargetGroups", new QueryParameters().Add("LoadBalancerArn", loadBalancerArn), "TargetGroups", cancellationToken).ConfigureAwait(false);
+        var members = await DescribeAllAsync(ElbActions.DescribeTargetGroups, new QueryParameters().Add("LoadBalancerArn", loadBalancerArn), "TargetGroups", cancellationToken).ConfigureAwait(false);
         return members.Select(ElbXml.ParseTargetGroup).ToArray();
     }
 
@@ -113,7 +114,7 @@ public sealed class TrafficRouter
         var result = new List<TargetGroup>();
         foreach (var chunk in Distinct(targetGroupArns, nameof(targetGroupArns)).Chunk(ArnsPerCall))
         {
-            var members = await DescribeAllAsync("DescribeTargetGroups", new QueryParameters().AddMemberList("TargetGroupArns", chunk), "TargetGroups", cancellationToken).ConfigureAwait(false);
+            var members = await DescribeAllAsync(ElbActions.DescribeTargetGroups, new QueryParameters().AddMemberList("TargetGroupArns", chunk), "TargetGroups", cancellationToken).ConfigureAwait(false);
             result.AddRange(members.Select(ElbXml.ParseTargetGroup));
         }
 
@@ -124,7 +125,7 @@ public sealed class TrafficRouter
     public async Task<IReadOnlyList<TargetHealthDescription>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(targetGroupArn);
-        const string action = "DescribeTargetHealth";
+        const string action = ElbActions.DescribeTargetHealth;
         var root = await _transport.SendAsync(AwsService.ElasticLoadBalancingV2, action, new QueryParameters().Add("TargetGroupArn", targetGroupArn).ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
         return QueryXml.Result(root, action).Members("TargetHealthDescriptions").Select(ElbXml.ParseTargetHealth).ToArray();
     }
@@ -333,36 +334,34 @@ public sealed class TrafficRouter
         return changes;
     }
 
-    /// <summary>Sends the complete action list; returns the actions ELBv2 answered with, or null when it answered none.</summary>
     /// <summary>
-    /// A modify that failed without a clear answer (5xx, timeout, broken connection) may or may not have
-    /// been applied, so it is never simply sent again: the route is read first. Already as desired → done;
-    /// still as before → sent again after a pause; anything else → a conflict.
+    /// Sends the complete action list; returns the actions ELBv2 answered with, or null when it answered none. A modify
+    /// that failed without a clear answer (5xx, timeout, broken connection) may or may not have been applied, so it is
+    /// never simply sent again: the route is read first. Already as desired → done; still as before → sent again after a
+    /// pause; anything else → a conflict.
     /// </summary>
     private async Task<IReadOnlyList<RuleAction>?> ModifyCheckedAsync(RouteState state, IReadOnlyList<RuleAction> desired, CancellationToken cancellationToken)
     {
-        for (var retry = 0; ; retry++)
-        {
-            try
+        AwsApiException? unclear = null;
+        var retry = new VerifiedRetry(ModifyRetries, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8), _timeProvider, e => e is AwsApiException { IsTransient: true });
+        var answered = await retry.ExecuteAsync<IReadOnlyList<RuleAction>>(
+            async token => await ModifyAsync(state, desired, token).ConfigureAwait(false) ?? [],
+            async token =>
             {
-                return await ModifyAsync(state, desired, cancellationToken).ConfigureAwait(false);
-            }
-            catch (AwsApiException e) when (e.IsTransient && retry < ModifyRetries)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1 << retry), _timeProvider, cancellationToken).ConfigureAwait(false);
-                var now = await ReadRouteAsync(state.Route, cancellationToken).ConfigureAwait(false);
+                var now = await ReadRouteAsync(state.Route, token).ConfigureAwait(false);
                 if (RouteActions.AreEquivalent(now.Actions, desired))
                 {
                     return now.Actions;
                 }
 
-                if (!RouteActions.AreEquivalent(now.Actions, state.Actions))
-                {
-                    throw new TrafficRouterConflictException(state.Route,
-                        $"{state.Operation} for the {state.Route} failed ({e.ErrorCode ?? e.Message}) and the route has since changed to something neither before nor after: [{string.Join("; ", now.Actions)}].");
-                }
-            }
-        }
+                return RouteActions.AreEquivalent(now.Actions, state.Actions)
+                    ? null
+                    : throw new TrafficRouterConflictException(state.Route,
+                        $"{state.Operation} for the {state.Route} failed ({unclear?.ErrorCode ?? unclear?.Message}) and the route has since changed to something neither before nor after: [{string.Join("; ", now.Actions)}].");
+            },
+            (e, _) => unclear = e as AwsApiException,
+            cancellationToken).ConfigureAwait(false);
+        return answered.Count > 0 ? answered : null;
     }
 
     private async Task<IReadOnlyList<RuleAction>?> ModifyAsync(RouteState state, IReadOnlyList<RuleAction> actions, CancellationToken cancellationToken)
@@ -393,13 +392,13 @@ public sealed class TrafficRouter
     {
         if (route.RuleArn is null)
         {
-            var members = await DescribeAllAsync("DescribeListeners", new QueryParameters().AddMemberList("ListenerArns", [route.ListenerArn]), "Listeners", cancellationToken).ConfigureAwait(false);
+            var members = await DescribeAllAsync(ElbActions.DescribeListeners, new QueryParameters().AddMemberList("ListenerArns", [route.ListenerArn]), "Listeners", cancellationToken).ConfigureAwait(false);
             var listener = members.Select(ElbXml.ParseListener).FirstOrDefault(l => string.Equals(l.Arn, route.ListenerArn, StringComparison.Ordinal))
                 ?? throw new TrafficRouterConflictException(route, $"ELBv2 did not return listener {route.ListenerArn}.");
             return new RouteState(route, ModifyListener, route.ListenerArn, listener.DefaultActions);
         }
 
-        var rules = await DescribeAllAsync("DescribeRules", new QueryParameters().AddMemberList("RuleArns", [route.RuleArn]), "Rules", cancellationToken).ConfigureAwait(false);
+        var rules = await DescribeAllAsync(ElbActions.DescribeRules, new QueryParameters().AddMemberList("RuleArns", [route.RuleArn]), "Rules", cancellationToken).ConfigureAwait(false);
         var rule = rules.Select(ElbXml.ParseRule).FirstOrDefault(r => string.Equals(r.Arn, route.RuleArn, StringComparison.Ordinal))
             ?? throw new TrafficRouterConflictException(route, $"ELBv2 did not return rule {route.RuleArn}.");
 
