@@ -94,7 +94,7 @@ public static class SpotRollPlanner
         var steps = new List<PlanStep> { new SetImageStep(group, Array.AsReadOnly(previous), Array.AsReadOnly(next), request.UsesImagesList) };
         if (request.TargetCapacity > 0)
         {
-            steps.Add(new RollGroupStep(group, request.BatchSizePercentage, request.GracePeriodSeconds, request.HealthCheckType));
+            steps.Add(new RollGroupStep(group, request.BatchSizePercentage, request.GracePeriodSeconds, request.HealthCheckType) { Instances = request.TargetCapacity });
         }
 
         return new SpotRollPlan(group, Array.AsReadOnly(previous), Array.AsReadOnly(next), request.UsesImagesList,
@@ -217,8 +217,8 @@ public sealed record SetImageStep(GroupRef Group, IReadOnlyList<string> From, IR
     /// <inheritdoc />
     protected override string DescribeChange() =>
         UsesImagesList
-            ? $"set the images of {Group} from [{Images(From)}] to [{Images(To)}]"
-            : $"set the image of {Group} from {Images(From)} to {Images(To)}";
+            ? $"set the images of {Group.Name} ({Group.Id}) from [{Images(From)}] to [{Images(To)}]"
+            : $"set the image of {Group.Name} ({Group.Id}) from {Images(From)} to {Images(To)}";
 
     private static string Images(IReadOnlyList<string> images) => string.Join(", ", images);
 }
@@ -237,6 +237,9 @@ public sealed record RollGroupStep(GroupRef Group, int BatchSizePercentage, int 
     /// <summary>True for a rollback's roll back to the previous image, run only if the forward roll replaced any instance.</summary>
     public bool Reverse { get; init; }
 
+    /// <summary>The instances the roll replaces (the group's target when planned), for the description.</summary>
+    public int Instances { get; init; }
+
     /// <inheritdoc />
     public override PlanStepKind Kind => PlanStepKind.RollGroup;
 
@@ -244,10 +247,11 @@ public sealed record RollGroupStep(GroupRef Group, int BatchSizePercentage, int 
     protected override string DescribeChange()
     {
         var healthCheck = HealthCheckType is null ? string.Empty : ", health check " + HealthCheckType;
-        var settings = string.Create(CultureInfo.InvariantCulture, $"in batches of {BatchSizePercentage} %, grace period {GracePeriodSeconds} s{healthCheck}, wait until finished");
+        var settings = string.Create(CultureInfo.InvariantCulture,
+            $"{Instances} instance(s) in batches of {BatchSizePercentage} %, grace period {GracePeriodSeconds} s{healthCheck}, wait until finished");
         return Reverse
-            ? $"roll group {Group} back to its previous image {settings}, if the forward roll replaced any instance"
-            : $"roll group {Group} {settings}";
+            ? $"roll {Group.Name} ({Group.Id}) back to its previous image if the forward roll replaced any instance: {settings}"
+            : $"roll {Group.Name} ({Group.Id}): {settings}";
     }
 }
 
@@ -259,5 +263,5 @@ public sealed record StopRollStep(GroupRef Group) : PlanStep
     public override PlanStepKind Kind => PlanStepKind.StopRoll;
 
     /// <inheritdoc />
-    protected override string DescribeChange() => $"stop the roll of {Group} if it still runs";
+    protected override string DescribeChange() => $"stop the roll of {Group.Name} ({Group.Id}) if it still runs";
 }

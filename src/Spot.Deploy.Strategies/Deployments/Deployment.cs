@@ -67,7 +67,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     {
         Options.Validate();
         var compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
-        return Preview(compiled);
+        return Preview(compiled, Options.SteadyState.RequireTargetGroupHealth && Services.Aws is not null);
     }
 
     /// <summary>Runs the whole deployment: setup, every stage (asking <see cref="DeploymentOptions.Gate"/> where gated), clean-up.</summary>
@@ -124,7 +124,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         _run.Progress = progress;
         _run.Report(new DeploymentStartedEvent(Services.TimeProvider.GetUtcNow(), id, compiled.AppName, Strategy, compiled.Stages.Count, compiled.ImageId));
         await RunStagesAsync(0, 1, askGates: false, cancellationToken).ConfigureAwait(false);
-        return Preview(compiled);
+        return Preview(compiled, Options.SteadyState.RequireTargetGroupHealth && Services.Aws is not null);
     }
 
     /// <summary>Runs the next stage (a phase, a traffic step, the swap) without asking the gate: the caller decides when.</summary>
@@ -287,115 +287,10 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         return string.Create(CultureInfo.InvariantCulture, $"{safe}-{now:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}");
     }
 
-    internal static DeploymentPreview Preview(CompiledDeployment compiled) =>
+    internal static DeploymentPreview Preview(CompiledDeployment compiled, bool checksTargetGroups) =>
         new(compiled.Strategy, compiled.AppName, compiled.ImageId, compiled.NewGroupName, compiled.PlannedCapacity, compiled.CapacitySource,
             [.. compiled.Stages.Select(s => s.Name)],
-            [.. compiled.Ops.Select(op => new PreviewStep(op.Id, op.Stage, op.Description, ApiCalls.Of(op, compiled), op.Cleanup))],
+            [.. compiled.Operations.Select(op => new PreviewStep(op.Id, op.Stage, op.Description,
+                [.. op.ApiCalls(new DryRunContext(compiled.NewGroupName, checksTargetGroups)).Select(call => call.ToString())], op.Cleanup))],
             compiled.PlanSteps);
-}
-
-/// <summary>A Basic deployment: a new revision group <c>A__N</c> takes over in one phase at 100 %.</summary>
-public sealed class BasicDeployment : Deployment
-{
-    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
-    /// <param name="services">Clients, journal, lock, clock.</param>
-    /// <param name="request">What to deploy.</param>
-    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
-    public BasicDeployment(DeploymentServices services, BasicDeploymentRequest request, DeploymentOptions? options = null)
-        : base(services, options)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Request = request;
-    }
-
-    /// <summary>The request.</summary>
-    public BasicDeploymentRequest Request { get; }
-
-    /// <inheritdoc />
-    public override DeploymentStrategy Strategy => DeploymentStrategy.Basic;
-
-    private protected override string AppNameForLock => Request.AppName;
-
-    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
-        DeploymentCompiler.CompileRevisionsAsync(Services, Options, Request, [new Planning.CanaryPhase(Planning.PhaseStep.Percent(100))],
-            Request.RetainedEmptyRevisions, DeploymentStrategy.Basic, cancellationToken);
-}
-
-/// <summary>A Canary deployment: a new revision group <c>A__N</c> grows phase by phase while the previous one shrinks.</summary>
-public sealed class CanaryDeployment : Deployment
-{
-    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
-    /// <param name="services">Clients, journal, lock, clock.</param>
-    /// <param name="request">What to deploy, with its phases.</param>
-    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
-    public CanaryDeployment(DeploymentServices services, CanaryDeploymentRequest request, DeploymentOptions? options = null)
-        : base(services, options)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Request = request;
-    }
-
-    /// <summary>The request.</summary>
-    public CanaryDeploymentRequest Request { get; }
-
-    /// <inheritdoc />
-    public override DeploymentStrategy Strategy => DeploymentStrategy.Canary;
-
-    private protected override string AppNameForLock => Request.AppName;
-
-    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
-        DeploymentCompiler.CompileRevisionsAsync(Services, Options, Request, [.. Request.Phases ?? []],
-            Request.RetainedEmptyRevisions, DeploymentStrategy.Canary, cancellationToken);
-}
-
-/// <summary>A Blue/Green deployment: a stage group behind the stage routes, then a swap (or weighted shift) of production traffic.</summary>
-public sealed class BlueGreenDeployment : Deployment
-{
-    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
-    /// <param name="services">Clients (an AwsConnection is required), journal, lock, clock.</param>
-    /// <param name="request">What to deploy, with the routes.</param>
-    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
-    public BlueGreenDeployment(DeploymentServices services, BlueGreenDeploymentRequest request, DeploymentOptions? options = null)
-        : base(services, options)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Request = request;
-    }
-
-    /// <summary>The request.</summary>
-    public BlueGreenDeploymentRequest Request { get; }
-
-    /// <inheritdoc />
-    public override DeploymentStrategy Strategy => DeploymentStrategy.BlueGreen;
-
-    private protected override string AppNameForLock => Request.AppName;
-
-    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
-        DeploymentCompiler.CompileBlueGreenAsync(Services, Request, cancellationToken);
-}
-
-/// <summary>A Spot-managed roll: the group's image updated in place and its instances replaced by Spot's blue/green roll.</summary>
-public sealed class SpotRollDeployment : Deployment
-{
-    /// <summary>Creates the deployment (nothing happens until it is run).</summary>
-    /// <param name="services">Clients, journal, lock, clock.</param>
-    /// <param name="request">What to roll.</param>
-    /// <param name="options">How (default <see cref="DeploymentOptions"/>).</param>
-    public SpotRollDeployment(DeploymentServices services, SpotRollDeploymentRequest request, DeploymentOptions? options = null)
-        : base(services, options)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        Request = request;
-    }
-
-    /// <summary>The request.</summary>
-    public SpotRollDeploymentRequest Request { get; }
-
-    /// <inheritdoc />
-    public override DeploymentStrategy Strategy => DeploymentStrategy.SpotRoll;
-
-    private protected override string AppNameForLock => Request.AppName;
-
-    private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
-        DeploymentCompiler.CompileRollAsync(Services, Request, cancellationToken);
 }

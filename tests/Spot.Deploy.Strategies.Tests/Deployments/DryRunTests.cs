@@ -42,19 +42,20 @@ public sealed class DryRunTests : StrategyTestBase
             $"s6 1 clean-up: clean-up: delete group web__1 ({surplus}, Surplus)");
         preview.Steps.Select(s => s.ApiCalls).Should().SatisfyRespectively(
             calls => calls.Should().Equal($"POST /aws/ec2/group (name web__8, capacity min 0, target 0, max 0, imageId {NewImage})"),
-            calls => calls.Should().Equal($"PUT /aws/ec2/group/{older} (capacity minimum 0, target 0, maximum 0)"),
+            calls => calls.Should().Equal($"PUT /aws/ec2/group/{older}/capacity (capacity minimum 0, target 0, maximum 0)"),
             calls => calls.Should().Equal(
-                "PUT /aws/ec2/group/{id of web__8} (capacity minimum 2, target 3, maximum 4)",
-                "GET /aws/ec2/group/{id of web__8}/status and /instanceHealthiness, polled until 3 instance(s) are HEALTHY"),
+                "PUT /aws/ec2/group/{id of web__8}/capacity (capacity minimum 2, target 3, maximum 4)",
+                "GET /aws/ec2/group/{id of web__8}/instanceHealthiness, polled until 3 instance(s) are HEALTHY",
+                "GET /aws/ec2/group/{id of web__8}/status, polled until the group has exactly 3 instance(s)"),
             calls => calls.Should().Equal(
-                $"PUT /aws/ec2/group/{previous} (capacity minimum 0, target 0, maximum 0)",
+                $"PUT /aws/ec2/group/{previous}/capacity (capacity minimum 0, target 0, maximum 0)",
                 $"GET /aws/ec2/group/{previous}/status, polled until the group has no instances"),
             calls => calls.Should().Equal($"DELETE /aws/ec2/group/{leftover}"),
             calls => calls.Should().Equal($"DELETE /aws/ec2/group/{surplus}"));
         var text = preview.ToString().Split(Environment.NewLine);
         text[0].Should().Be($"Basic deployment of web, image {NewImage}, new group web__8, planned capacity min 2, target 3, max 4 (SameAsRunning)");
         text.Should().Contain("2. phase 1 of 1 (100 %)")
-            .And.Contain($"       PUT /aws/ec2/group/{previous} (capacity minimum 0, target 0, maximum 0)");
+            .And.Contain($"       PUT /aws/ec2/group/{previous}/capacity (capacity minimum 0, target 0, maximum 0)");
     }
 
     [Fact]
@@ -128,9 +129,13 @@ public sealed class DryRunTests : StrategyTestBase
         preview.Stages.Should().Equal("stage setup", "traffic 25 %", "swap");
         var (production, stage) = (routes.Production.RuleArn, routes.Stage.RuleArn);
         preview.Steps.Single(s => s.Description == "swap production and stage routes on 1 load balancer(s)").ApiCalls.Should().Equal(
-            $"ELBv2 DescribeRules {production} and DescribeRules {stage}, then ModifyRule {production} → {routes.Green} and ModifyRule {stage} → {routes.Blue}");
+            $"ELBv2 DescribeRules {production}",
+            $"ELBv2 DescribeRules {stage}",
+            $"ELBv2 ModifyRule {production}: forward {routes.Green}",
+            $"ELBv2 ModifyRule {stage}: forward {routes.Blue}");
         preview.Steps.Single(s => s.Description.StartsWith("shift traffic", StringComparison.Ordinal)).ApiCalls.Should().Equal(
-            $"ELBv2 DescribeRules {production} then ModifyRule {production}: forward {routes.Green} weight 25, {routes.Blue} weight 75");
+            $"ELBv2 DescribeRules {production}",
+            $"ELBv2 ModifyRule {production}: forward {routes.Green} weight 25, {routes.Blue} weight 75");
         preview.Steps.Single(s => s.Description.StartsWith($"rename group web ({old}", StringComparison.Ordinal)).ApiCalls.Should().Equal(
             $"PUT /aws/ec2/group/{old} (name web__STAGE)");
         ForwardSteps(progress).Should().Equal(preview.Steps.Select(s => s.Description));

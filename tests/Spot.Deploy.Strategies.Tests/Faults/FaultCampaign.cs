@@ -288,7 +288,7 @@ internal static class FaultCampaign
     /// <summary>True when the journal shows every step except the clean-up succeeded: deleted leftovers cannot come back.</summary>
     private static bool PastFinalStage(DeploymentRecord record)
     {
-        var ops = record.Plan?["ops"]?.AsArray() ?? new System.Text.Json.Nodes.JsonArray();
+        var ops = record.Plan?["operations"]?.AsArray() ?? new System.Text.Json.Nodes.JsonArray();
         var required = ops.Where(o => o?["cleanup"]?.GetValue<bool>() != true).Select(o => o!["id"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
         var succeeded = record.Entries.Where(e => e.Kind == JournalEntryKind.Result && e.Outcome == JournalOutcome.Succeeded).Select(e => e.StepId);
         return required.Count > 0 && required.IsSubsetOf(succeeded);

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Spot.Deploy.Planning;
+
+namespace Spot.Deploy.Strategies.Execution;
+
+/// <summary>Basic and Canary: a new revision group grows phase by phase while the previous one shrinks.</summary>
+internal static class RevisionsCompiler
+{
+    public static async Task<CompiledDeployment> CompileAsync(
+        DeploymentServices services, DeploymentOptions options, DeploymentRequest request, IReadOnlyList<CanaryPhase> phases,
+        int retained, DeploymentStrategy strategy, CancellationToken cancellationToken)
+    {
+        AppName.Validate(request.AppName);
+        var document = request.Document ?? throw new DeploymentValidationException("Document", "An Elastigroup document is required.");
+        if (phases is null || phases.Count == 0)
+        {
+            throw new DeploymentValidationException("Phases", "A canary deployment needs at least one phase; the last must be final (100 % or a count reaching the planned target).");
+        }
+
+        var image = await AccountReads.ResolveImageAsync(services, request.Image, cancellationToken).ConfigureAwait(false);
+        var groups = await AccountReads.ListGroupsAsync(services, cancellationToken).ConfigureAwait(false);
+        var setup = SetupPlanner.Plan(new SetupRequest(request.AppName, groups, request.Capacity) { RetainedEmptyRevisions = retained });
+        var plan = PhasePlanner.PlanCanary(setup, phases);
+        var facts = AccountReads.CreateFacts(document, setup.NewGroupName, image, request.UserData, null, AccountReads.TargetGroupsOf(document));
+        var (stages, operations) = AccountReads.Operations(plan.Stages, facts);
+        return new CompiledDeployment
+        {
+            Strategy = strategy,
+            AppName = request.AppName,
+            ImageId = image.Id,
+            Stages = stages,
+            Operations = operations,
+            Rollback = new RevisionsRollback(setup.NewGroupName, setup.Previous, setup.GroupsToScaleDown, options.RestoreScaledDownGroupsOnRollback),
+            PlanSteps = plan.AllSteps(),
+            NewGroupName = setup.NewGroupName,
+            FinalGroupName = setup.NewGroupName,
+            PlannedCapacity = setup.PlannedCapacity,
+            CapacitySource = setup.CapacitySource,
+            Request = AccountReads.RequestSummary(strategy, request, image, new JsonObject
+            {
+                ["retainedEmptyRevisions"] = retained,
+                ["phases"] = new JsonArray([.. phases.Select(p => (JsonNode?)JsonValue.Create(p.Downsize is null ? p.Step.ToString() : $"{p.Step} (downsize {p.Downsize})"))]),
+            }),
+        };
+    }
+}

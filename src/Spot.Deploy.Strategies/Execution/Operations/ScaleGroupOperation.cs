@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spot.Deploy.Aws;
+using Spot.Deploy.Elastigroup;
+using Spot.Deploy.Planning;
+
+namespace Spot.Deploy.Strategies.Execution;
+
+/// <summary>Sets a group's capacity and, when asked, waits until it is steady at the new target. Setting absolute numbers is safe to repeat.</summary>
+internal sealed record ScaleGroupOperation : GroupOperation
+{
+    /// <summary>The capacity before, when the plan knows it.</summary>
+    public Capacity? From { get; init; }
+
+    public required Capacity To { get; init; }
+
+    /// <summary>Wait for steady state (the target's instances healthy, or none left).</summary>
+    public bool Wait { get; init; }
+
+    /// <summary>Target groups to check when <see cref="SteadyStateOptions.RequireTargetGroupHealth"/> is on.</summary>
+    public IReadOnlyList<string>? TargetGroupArns { get; init; }
+
+    public override string Kind => "Scale";
+
+    protected override async Task<JsonObject?> PerformOnAsync(OperationContext context, string groupId, bool retry, CancellationToken cancellationToken)
+    {
+        await context.Spot.UpdateCapacityAsync(groupId, To.Minimum, To.Target, To.Maximum, cancellationToken).ConfigureAwait(false);
+        context.Report(new CapacityChangedEvent(context.Time.GetUtcNow(), groupId, GroupName ?? groupId, To));
+        if (!Wait)
+        {
+            return new JsonObject { ["groupId"] = groupId };
+        }
+
+        var steady = context.Options.SteadyState;
+        var targetGroups = TargetGroupArns;
+        if (steady.RequireTargetGroupHealth && (targetGroups is null || targetGroups.Count == 0 || context.Services.Aws is null))
+        {
+            steady = steady.WithoutTargetGroupHealth();
+            targetGroups = null;
+        }
+
+        var result = await context.Waiter.WaitAsync(groupId, To.Target, targetGroups, steady, context.Progress, cancellationToken).ConfigureAwait(false);
+        return new JsonObject { ["groupId"] = groupId, ["polls"] = result.Polls, ["waitedSeconds"] = result.Elapsed.TotalSeconds };
+    }
+
+    public override IReadOnlyList<ApiCall> ApiCalls(DryRunContext names)
+    {
+        var id = DryRunId(names);
+        var calls = new List<ApiCall>
+        {
+            ApiCall.Spot(SpotApi.UpdateCapacity, id, string.Create(CultureInfo.InvariantCulture, $"capacity minimum {To.Minimum}, target {To.Target}, maximum {To.Maximum}")),
+        };
+        if (!Wait)
+        {
+            return calls;
+        }
+
+        if (To.Target == 0)
+        {
+            calls.Add(ApiCall.Spot(SpotApi.GetGroupStatus, id, "until the group has no instances", polled: true));
+            return calls;
+        }
+
+        calls.Add(ApiCall.Spot(SpotApi.GetInstanceHealthiness, id, string.Create(CultureInfo.InvariantCulture, $"until {To.Target} instance(s) are HEALTHY"), polled: true));
+        calls.Add(ApiCall.Spot(SpotApi.GetGroupStatus, id, string.Create(CultureInfo.InvariantCulture, $"until the group has exactly {To.Target} instance(s)"), polled: true));
+        if (names.ChecksTargetGroups && TargetGroupArns is { Count: > 0 } tgs)
+        {
+            calls.AddRange(tgs.Select(tg => ApiCall.Elb(ElbActions.DescribeTargetHealth, tg, "until every healthy instance is healthy there too")));
+        }
+
+        return calls;
+    }
+}

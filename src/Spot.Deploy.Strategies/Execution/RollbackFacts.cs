@@ -1,0 +1,39 @@
+using Spot.Deploy.Planning;
+
+namespace Spot.Deploy.Strategies.Execution;
+
+/// <summary>What the attempted operations of a deployment changed, as a rollback planner needs it.</summary>
+internal sealed class RollbackFacts
+{
+    /// <summary>The group this deployment creates may exist (its create was attempted).</summary>
+    public bool NewGroupMayExist { get; set; }
+
+    /// <summary>Blue/Green: old stage groups whose set-aside (scale to 0, rename) was attempted, by id.</summary>
+    public HashSet<string> SetAsideStarted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Spot roll: the image change was attempted.</summary>
+    public bool ImageChangeStarted { get; set; }
+
+    /// <summary>Spot roll: the roll start was attempted (its step id, to find the roll).</summary>
+    public string? RollStep { get; set; }
+
+    /// <summary>Spot roll: the roll start that was attempted, as planned.</summary>
+    public RollGroupOperation? Roll { get; set; }
+
+    /// <summary>Routes may have been changed (a traffic step was attempted).</summary>
+    public bool RoutesMayHaveChanged { get; set; }
+
+    /// <summary>Facts from every attempted operation of <paramref name="operations"/>.</summary>
+    public static RollbackFacts Of(IEnumerable<Operation> operations, RunState state)
+    {
+        var facts = new RollbackFacts();
+        foreach (var operation in operations.Where(state.WasAttempted))
+        {
+            operation.RecordAttempt(facts);
+        }
+
+        return facts;
+    }
+
+    internal static GroupRef Ref(string name, string? id, GroupRole role) => new(name, id, role);
+}

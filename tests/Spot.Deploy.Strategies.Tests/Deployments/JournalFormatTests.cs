@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Spot.Deploy.Planning;
+using Spot.Deploy.Strategies.Execution;
+
+namespace Spot.Deploy.Strategies.Tests.Deployments;
+
+/// <summary>Plan format 2: typed operation records round-trip exactly; a format-1 journal (Spot.Deploy 0.1) is refused, and nothing changes.</summary>
+public sealed class JournalFormatTests : StrategyTestBase
+{
+    private const string VersionOneId = "web-20261203T174007Z-6523fac1";
+
+    [Fact]
+    public async Task VersionOneJournal_ResumeAndRollback_AreRefusedNamingTheFormat_AndChangeNothing()
+    {
+        using var directory = new TempDirectory();
+        var journalFolder = Path.Combine(directory.Path, "journal");
+        Directory.CreateDirectory(journalFolder);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "journals", "v1-canary-killed-in-phase-1.json"), Path.Combine(journalFolder, VersionOneId + ".json"));
+        var services = DeploymentServices.CreateDefault(Spot, Aws, directory.Path, Clock);
+        var recovery = new DeploymentRecovery(services);
+        var callsBefore = Emulator.Calls.All.Count;
+
+        var resume = () => recovery.ResumeAsync(VersionOneId);
+        var rollback = () => recovery.RollbackAsync(VersionOneId);
+
+        foreach (var attempt in new[] { resume, rollback })
+        {
+            var refused = (await attempt.Should().ThrowAsync<DeploymentJournalException>()).Which;
+            refused.Message.Should().Contain("plan format 1").And.Contain("Spot.Deploy 0.1").And.Contain("this version reads format 2")
+                .And.Contain("with the version that started it");
+            refused.DeploymentId.Should().Be(VersionOneId);
+        }
+
+        Emulator.Calls.All.Count.Should().Be(callsBefore, "a refused journal changes nothing and reads nothing");
+        (await recovery.ListUnfinishedAsync()).Select(r => r.Id).Should().Equal(VersionOneId);
+    }
+
+    [Fact]
+    public async Task EveryOperationKind_RoundTripsThroughTheJournal()
+    {
+        var routes = SeedRoutes();
+        SeedGroup("web", Cap(2, 2, 4));
+        SeedGroup("web__STAGE", Cap(1, 1, 1));
+        var blueGreen = await Compile(new BlueGreenDeployment(Services, BlueGreenRequest(routes)));
+        var written = PlanJson.Write(blueGreen);
+
+        var read = PlanJson.Read((JsonObject)JsonNode.Parse(written.ToJsonString())!, "d1");
+
+        written["format"]!.GetValue<int>().Should().Be(2);
+        PlanJson.Write(read).ToJsonString().Should().Be(written.ToJsonString());
+        read.Operations.Select(o => o.GetType().Name).Should().Contain(["CreateGroupOperation", "ScaleGroupOperation", "RenameGroupOperation", "SwapRoutesOperation", "DeleteGroupOperation"]);
+        read.Operations.OfType<CreateGroupOperation>().Single().Body.Should().NotBeNull();
+        read.Rollback.Should().BeOfType<BlueGreenRollback>().Which.SetAside.Should().ContainSingle();
+    }
+
+    private static Task<CompiledDeployment> Compile(BlueGreenDeployment deployment) =>
+        BlueGreenCompiler.CompileAsync(deployment.Services, deployment.Request, CancellationToken.None);
+}
