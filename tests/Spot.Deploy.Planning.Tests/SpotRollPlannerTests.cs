@@ -28,10 +28,10 @@ public class SpotRollPlannerTests
             plan.Stages.Should().ContainSingle().Which.Should().Match<PlanStage>(s => s.Name == "roll" && !s.GateBefore);
             plan.Steps.Should().Equal(plan.Stages[0].Steps);
             plan.Steps.Select(s => s.Describe()).Should().Equal(
-                "set the image of web (sig-1, Rolled) from ami-a to ami-b",
-                "roll group web (sig-1, Rolled) in batches of 20 %, grace period 600 s, wait until finished");
+                "set the image of web (sig-1) from ami-a to ami-b",
+                "roll web (sig-1): 3 instance(s) in batches of 20 %, grace period 600 s, wait until finished");
             plan.Steps.Select(s => s.Kind).Should().Equal(PlanStepKind.SetImage, PlanStepKind.RollGroup);
-            plan.Steps[1].Should().Be(new RollGroupStep(Web, 20, 600, null));
+            plan.Steps[1].Should().Be(new RollGroupStep(Web, 20, 600, null) { Instances = 3 });
             plan.Steps.ShouldAll(s => !s.IsCleanup);
         }
 
@@ -62,7 +62,7 @@ public class SpotRollPlannerTests
             plan.PreviousImages.Should().Equal("ami-a", "ami-c", "ami-d");
             plan.NewImages.Should().Equal("ami-b", "ami-c", "ami-d");
             plan.UsesImagesList.Should().BeTrue();
-            set.Describe().Should().Be("set the images of web (sig-1, Rolled) from [ami-a, ami-c, ami-d] to [ami-b, ami-c, ami-d]");
+            set.Describe().Should().Be("set the images of web (sig-1) from [ami-a, ami-c, ami-d] to [ami-b, ami-c, ami-d]");
         }
 
         [Fact]
@@ -71,7 +71,7 @@ public class SpotRollPlannerTests
             var plan = SpotRollPlanner.Plan(Request() with { UsesImagesList = true });
 
             plan.NewImages.Should().Equal("ami-b");
-            plan.Steps[0].Describe().Should().Be("set the images of web (sig-1, Rolled) from [ami-a] to [ami-b]");
+            plan.Steps[0].Describe().Should().Be("set the images of web (sig-1) from [ami-a] to [ami-b]");
         }
 
         [Fact]
@@ -101,8 +101,8 @@ public class SpotRollPlannerTests
         {
             var plan = SpotRollPlanner.Plan(Request() with { BatchSizePercentage = 50, GracePeriodSeconds = 0, HealthCheckType = "ELB" });
 
-            plan.Steps[1].Should().Be(new RollGroupStep(Web, 50, 0, "ELB"));
-            plan.Steps[1].Describe().Should().Be("roll group web (sig-1, Rolled) in batches of 50 %, grace period 0 s, health check ELB, wait until finished");
+            plan.Steps[1].Should().Be(new RollGroupStep(Web, 50, 0, "ELB") { Instances = 3 });
+            plan.Steps[1].Describe().Should().Be("roll web (sig-1): 3 instance(s) in batches of 50 %, grace period 0 s, health check ELB, wait until finished");
         }
 
         [Fact]
@@ -265,7 +265,7 @@ public class SpotRollPlannerTests
 
             var rollback = SpotRollPlanner.PlanRollback(new SpotRollRollbackRequest(plan, ImageChangeStarted: true, RollStarted: false));
 
-            rollback.Steps.Select(s => s.Describe()).Should().Equal("set the image of web (sig-1, Rolled) from ami-b to ami-a");
+            rollback.Steps.Select(s => s.Describe()).Should().Equal("set the image of web (sig-1) from ami-b to ami-a");
             var set = rollback.Steps[0].Should().BeOfType<SetImageStep>().Which;
             set.From.Should().Equal("ami-b");
             set.To.Should().Equal("ami-a");
@@ -280,12 +280,12 @@ public class SpotRollPlannerTests
             var rollback = SpotRollPlanner.PlanRollback(new SpotRollRollbackRequest(plan, ImageChangeStarted: true, RollStarted: true));
 
             rollback.Steps.Select(s => s.Describe()).Should().Equal(
-                "stop the roll of web (sig-1, Rolled) if it still runs",
-                "set the image of web (sig-1, Rolled) from ami-b to ami-a",
-                "roll group web (sig-1, Rolled) back to its previous image in batches of 50 %, grace period 300 s, health check TARGET_GROUP, wait until finished, if the forward roll replaced any instance");
+                "stop the roll of web (sig-1) if it still runs",
+                "set the image of web (sig-1) from ami-b to ami-a",
+                "roll web (sig-1) back to its previous image if the forward roll replaced any instance: 3 instance(s) in batches of 50 %, grace period 300 s, health check TARGET_GROUP, wait until finished");
             rollback.Steps.Select(s => s.Kind).Should().Equal(PlanStepKind.StopRoll, PlanStepKind.SetImage, PlanStepKind.RollGroup);
             rollback.Steps[0].Should().Be(new StopRollStep(Web));
-            rollback.Steps[2].Should().Be(new RollGroupStep(Web, 50, 300, "TARGET_GROUP") { Reverse = true });
+            rollback.Steps[2].Should().Be(new RollGroupStep(Web, 50, 300, "TARGET_GROUP") { Reverse = true, Instances = 3 });
         }
 
         [Fact]
@@ -329,15 +329,15 @@ public class SpotRollPlannerTests
         [Fact]
         public void StopRoll_Describes()
         {
-            new StopRollStep(Web).Describe().Should().Be("stop the roll of web (sig-1, Rolled) if it still runs");
+            new StopRollStep(Web).Describe().Should().Be("stop the roll of web (sig-1) if it still runs");
             new StopRollStep(Web).Kind.Should().Be(PlanStepKind.StopRoll);
         }
 
         [Fact]
         public void SetImage_ListsEveryImageItIsGiven()
         {
-            new SetImageStep(Web, ["ami-a", "ami-c"], ["ami-b"], false).Describe().Should().Be("set the image of web (sig-1, Rolled) from ami-a, ami-c to ami-b");
-            new SetImageStep(Web, ["ami-a"], ["ami-b", "ami-c"], true).Describe().Should().Be("set the images of web (sig-1, Rolled) from [ami-a] to [ami-b, ami-c]");
+            new SetImageStep(Web, ["ami-a", "ami-c"], ["ami-b"], false).Describe().Should().Be("set the image of web (sig-1) from ami-a, ami-c to ami-b");
+            new SetImageStep(Web, ["ami-a"], ["ami-b", "ami-c"], true).Describe().Should().Be("set the images of web (sig-1) from [ami-a] to [ami-b, ami-c]");
             new SetImageStep(Web, ["ami-a"], ["ami-b"], false).Kind.Should().Be(PlanStepKind.SetImage);
         }
 
@@ -351,8 +351,8 @@ public class SpotRollPlannerTests
         [Fact]
         public void RollGroup_ReverseWithoutHealthCheck_Describes()
         {
-            new RollGroupStep(Web, 10, 60, null) { Reverse = true }.Describe().Should().Be(
-                "roll group web (sig-1, Rolled) back to its previous image in batches of 10 %, grace period 60 s, wait until finished, if the forward roll replaced any instance");
+            new RollGroupStep(Web, 10, 60, null) { Reverse = true, Instances = 2 }.Describe().Should().Be(
+                "roll web (sig-1) back to its previous image if the forward roll replaced any instance: 2 instance(s) in batches of 10 %, grace period 60 s, wait until finished");
         }
 
         [Fact]
