@@ -1,72 +1,78 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Spot.Deploy.Elastigroup;
 using Spot.Deploy.Resilience;
 
 namespace Spot.Deploy.Strategies.Execution;
 
-/// <summary>Spot rolls of a deployment: finding the one a step started, starting one without ever starting two, and following one to its end.</summary>
+/// <summary>
+/// Spot rolls of a deployment: which roll a step started (by evidence only: its journaled id, or a roll that did not
+/// exist when the step journaled the group's rolls just before its start), starting one without ever starting two, and
+/// following one to its end.
+/// </summary>
 internal static class Rolls
 {
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
-
     /// <summary>
-    /// A roll this deployment may have started since <paramref name="since"/>: one still running (we hold the app lock,
-    /// and Spot runs one roll per group at a time), or one Spot dates at most a minute before (clock skew).
+    /// The roll step <paramref name="stepId"/> started: journaled, or — when its start's answer was lost — the roll of the
+    /// group that was not there just before the start. Null when the step never sent a start.
     /// </summary>
-    public static bool IsSince(RollStatus roll, DateTimeOffset since) =>
-        (!roll.IsFinished && !roll.IsFailedOrStopped) || roll.CreatedAt >= since - ClockSkew;
-
-    /// <summary>The newest roll of the group that may have started since <paramref name="since"/>, or null.</summary>
-    public static async Task<string?> StartedSinceAsync(OperationContext context, string groupId, DateTimeOffset since, CancellationToken cancellationToken)
+    public static async Task<string?> StartedByAsync(OperationContext context, string groupId, string stepId, CancellationToken cancellationToken)
     {
-        var rolls = await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
-        return rolls.Where(r => IsSince(r, since)).OrderByDescending(r => r.CreatedAt).FirstOrDefault()?.Id;
-    }
-
-    /// <summary>The roll id of the forward roll step <paramref name="forwardStep"/>: journaled, or the oldest started since its intent; null when it never started.</summary>
-    public static async Task<string?> ForwardRollIdAsync(OperationContext context, string groupId, string forwardStep, CancellationToken cancellationToken)
-    {
-        if (context.State.RollIds.TryGetValue(forwardStep, out var id))
+        if (context.State.RollIds.TryGetValue(stepId, out var id))
         {
             return id;
         }
 
-        if (!context.State.Attempted.TryGetValue(forwardStep, out var since))
+        if (!context.State.RollsBefore.TryGetValue(stepId, out var before))
         {
             return null;
         }
 
         var rolls = await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
-        return rolls.Where(r => IsSince(r, since)).OrderBy(r => r.CreatedAt).FirstOrDefault()?.Id;
+        return NewSince(rolls, before);
     }
 
     /// <summary>
-    /// Starts a roll. The client does not repeat a roll start that got no clear answer (a 5xx, a timeout): it may have
-    /// started one. So the roll list is read before each re-send, and the start is sent again only when no roll started
-    /// since the intent.
+    /// Starts a roll for step <paramref name="stepId"/>: journals the group's rolls first (the evidence a re-check needs),
+    /// then sends the start. A start that got no clear answer (a 5xx, a timeout) is never simply repeated: the roll list
+    /// is read first, and the start is sent again only when no new roll appeared. The new roll's id is journaled.
     /// </summary>
-    public static async Task<string> StartAsync(OperationContext context, string groupId, RollRequest request, DateTimeOffset since, CancellationToken cancellationToken)
+    public static async Task<string> StartAsync(OperationContext context, string groupId, string stepId, RollRequest request, CancellationToken cancellationToken)
     {
+        var existing = await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
+        HashSet<string> before = [.. existing.Select(r => r.Id).OfType<string>()];
+        await context.NoteAsync(stepId, RunState.RollsBeforeNote, new JsonObject { ["rollIds"] = new JsonArray([.. before.Order(StringComparer.Ordinal).Select(i => (JsonNode?)i)]) }, cancellationToken).ConfigureAwait(false);
+        context.State.RollsBefore[stepId] = before;
+
         var steady = context.Options.SteadyState;
         var retry = new VerifiedRetry(2, steady.InitialPollInterval, steady.MaxPollInterval, context.Time,
             e => e is SpotApiException { IsTransient: true } or SpotApiException { IsTimeout: true });
         var started = await retry.ExecuteAsync(
             async token => (await context.Spot.StartRollAsync(groupId, request, token).ConfigureAwait(false))?.Id ?? string.Empty,
-            token => StartedSinceAsync(context, groupId, since, token),
+            async token => NewSince(await context.Spot.ListRollsAsync(groupId, token).ConfigureAwait(false), before),
             (e, _) => context.LogWarning($"Starting the roll of {groupId} got no clear answer ({e.Message}); checking whether it started."),
             cancellationToken).ConfigureAwait(false);
-        if (started.Length > 0)
+        if (started.Length == 0)
         {
-            return started;
+            started = NewSince(await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false), before)
+                ?? throw new SpotRollFailedException($"Spot accepted the roll of {groupId} but lists no new roll.");
         }
 
-        var rolls = await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
-        return rolls.OrderByDescending(r => r.CreatedAt).FirstOrDefault()?.Id
-            ?? throw new SpotRollFailedException($"Spot accepted the roll of {groupId} but lists no roll.");
+        context.State.RollIds[stepId] = started;
+        context.State.RollsBefore.Remove(stepId);
+        await context.NoteAsync(stepId, RunState.RollStartedNote, new JsonObject { ["rollId"] = started }, cancellationToken).ConfigureAwait(false);
+        return started;
     }
 
-    /// <summary>Follows a roll until it finished (its status is returned); a failed or stopped roll, or one past RollTimeout, fails.</summary>
-    public static async Task<string?> WaitAsync(OperationContext context, string groupId, string groupName, string rollId, CancellationToken cancellationToken)
+    /// <summary>The newest roll that is not one of <paramref name="before"/>, or null.</summary>
+    private static string? NewSince(IReadOnlyList<RollStatus> rolls, HashSet<string> before) =>
+        rolls.Where(r => r.Id is not null && !before.Contains(r.Id)).OrderByDescending(r => r.CreatedAt).FirstOrDefault()?.Id;
+
+    /// <summary>
+    /// Follows a roll until it finished (its status is returned); a failed roll, one stopped by someone else, or one past
+    /// RollTimeout fails. A roll this deployment stops (a cancellation, the timeout) is journaled as stopped by it.
+    /// </summary>
+    public static async Task<string?> WaitAsync(OperationContext context, string stepId, string groupId, string groupName, string rollId, CancellationToken cancellationToken)
     {
         var spot = context.Spot;
         var steady = context.Options.SteadyState;
@@ -92,7 +98,7 @@ internal static class Rolls
 
                 if (context.Time.GetElapsedTime(started) + pause > context.Options.RollTimeout)
                 {
-                    await spot.StopRollAsync(groupId, rollId, CancellationToken.None).ConfigureAwait(false);
+                    await StopAsync(context, stepId, groupId, rollId).ConfigureAwait(false);
                     throw new TimeoutException($"The Spot roll {rollId} of {groupId} did not finish within RollTimeout ({context.Options.RollTimeout}); it was stopped.");
                 }
 
@@ -105,7 +111,7 @@ internal static class Rolls
             // Cancellation stops Spot's roll too, so nothing keeps replacing instances behind the caller's back.
             try
             {
-                await spot.StopRollAsync(groupId, rollId, CancellationToken.None).ConfigureAwait(false);
+                await StopAsync(context, stepId, groupId, rollId).ConfigureAwait(false);
             }
             catch (SpotApiException e)
             {
@@ -114,5 +120,13 @@ internal static class Rolls
 
             throw;
         }
+    }
+
+    /// <summary>Stops a roll this deployment started, journaling first that it is the one stopping it.</summary>
+    public static async Task StopAsync(OperationContext context, string stepId, string groupId, string rollId)
+    {
+        context.State.StoppedRolls.Add(rollId);
+        await context.NoteAsync(stepId, RunState.RollStoppedNote, new JsonObject { ["rollId"] = rollId }, CancellationToken.None).ConfigureAwait(false);
+        await context.Spot.StopRollAsync(groupId, rollId, CancellationToken.None).ConfigureAwait(false);
     }
 }

@@ -10,12 +10,24 @@ internal sealed class RunState
 {
     public const string RollbackPlanNote = "rollbackPlan";
     public const string RollStartedNote = "rollStarted";
+    public const string RollsBeforeNote = "rollsBefore";
+    public const string RollStoppedNote = "rollStopped";
 
     public HashSet<string> Done { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, DateTimeOffset> Attempted { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The roll a step started last, by step id (its <c>rollStarted</c> note).</summary>
     public Dictionary<string, string> RollIds { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The group's rolls just before a step sent a roll start whose answer is not journaled (its <c>rollsBefore</c> note
+    /// with no <c>rollStarted</c> after it): a roll of the group not in this set was started by that call.
+    /// </summary>
+    public Dictionary<string, HashSet<string>> RollsBefore { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Rolls this deployment stopped itself (a cancellation, a roll timeout): they may be started again.</summary>
+    public HashSet<string> StoppedRolls { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The id of the group this deployment creates, once known.</summary>
     public string? NewGroupId { get; set; }
@@ -52,6 +64,13 @@ internal sealed class RunState
                     break;
                 case JournalEntryKind.Note when entry.Operation == RollStartedNote && (entry.Data?["rollId"]?.GetValue<string>()) is { } rollId:
                     state.RollIds[entry.StepId] = rollId;
+                    state.RollsBefore.Remove(entry.StepId);
+                    break;
+                case JournalEntryKind.Note when entry.Operation == RollsBeforeNote && (entry.Data?["rollIds"]) is JsonArray before:
+                    state.RollsBefore[entry.StepId] = [.. before.Select(id => id!.GetValue<string>())];
+                    break;
+                case JournalEntryKind.Note when entry.Operation == RollStoppedNote && (entry.Data?["rollId"]?.GetValue<string>()) is { } stopped:
+                    state.StoppedRolls.Add(stopped);
                     break;
                 case JournalEntryKind.Note when entry.Operation == RollbackPlanNote && (entry.Data?["ops"]) is JsonArray ops:
                     state.RollbackPlan = PlanJson.ReadOperations(ops, record.Id);

@@ -169,14 +169,14 @@ public abstract class StrategyTestBase : DeploymentTestBase
         Emulator.Calls.Mutating.Select(c => $"{c.Method} {c.Path} {c.Action}").Should().BeEmpty();
 
     /// <summary>Seeds a group whose launch specification names its AMI in <c>images</c> rather than <c>imageId</c>.</summary>
-    protected string SeedGroupWithImages(string name, Capacity capacity, string image = OldImage)
+    protected string SeedGroupWithImages(string name, Capacity capacity, string image = OldImage, params string[] moreImages)
     {
         var group = (JsonObject)Document().Group.DeepClone();
         group["name"] = name;
         group["capacity"] = new JsonObject { ["minimum"] = capacity.Minimum, ["target"] = capacity.Target, ["maximum"] = capacity.Maximum, ["unit"] = "instance" };
         var launchSpecification = group["compute"]!["launchSpecification"]!.AsObject();
         launchSpecification.Remove("imageId");
-        launchSpecification["images"] = new JsonArray(new JsonObject { ["id"] = image });
+        launchSpecification["images"] = new JsonArray([.. new[] { image }.Concat(moreImages).Select(i => (JsonNode)new JsonObject { ["id"] = i })]);
         return State.SeedGroup(group);
     }
 }

@@ -23,6 +23,9 @@ internal sealed record RollGroupOperation : Operation
     /// <summary>Rollback: the forward roll's step id; the group is rolled back only when that roll replaced instances.</summary>
     public string? ReverseOf { get; init; }
 
+    /// <summary>How often one perform starts the roll again after it was stopped.</summary>
+    private const int MaxStarts = 3;
+
     public override string Kind => "Roll";
 
     public override string? IntentGroupId(RunState state) => GroupId;
@@ -42,23 +45,41 @@ internal sealed record RollGroupOperation : Operation
             return new JsonObject { ["skipped"] = skipped };
         }
 
-        var rollId = retry || context.State.RollIds.ContainsKey(Id)
-            ? context.State.RollIds.GetValueOrDefault(Id) ?? await Rolls.StartedSinceAsync(context, GroupId, context.State.Attempted[Id], cancellationToken).ConfigureAwait(false)
-            : null;
-        rollId ??= await Rolls.StartAsync(context, GroupId,
-            new RollRequest { BatchSizePercentage = BatchSizePercentage, GracePeriod = GracePeriodSeconds, HealthCheckType = HealthCheckType },
-            context.State.Attempted[Id], cancellationToken).ConfigureAwait(false);
+        var rollId = await Rolls.StartedByAsync(context, GroupId, Id, cancellationToken).ConfigureAwait(false);
+        for (var starts = 0; rollId is null || await MustStartAgainAsync(context, rollId, cancellationToken).ConfigureAwait(false); starts++)
+        {
+            if (starts == MaxStarts)
+            {
+                throw new SpotRollFailedException(string.Create(CultureInfo.InvariantCulture,
+                    $"The roll of {GroupName} ({GroupId}) was stopped {MaxStarts} times before it finished; it is not started again."));
+            }
 
-        context.State.RollIds[Id] = rollId;
-        await context.NoteAsync(Id, RunState.RollStartedNote, new JsonObject { ["rollId"] = rollId }, cancellationToken).ConfigureAwait(false);
-        var status = await Rolls.WaitAsync(context, GroupId, GroupName, rollId, cancellationToken).ConfigureAwait(false);
+            rollId = await Rolls.StartAsync(context, GroupId, Id,
+                new RollRequest { BatchSizePercentage = BatchSizePercentage, GracePeriod = GracePeriodSeconds, HealthCheckType = HealthCheckType },
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var status = await Rolls.WaitAsync(context, Id, GroupId, GroupName, rollId, cancellationToken).ConfigureAwait(false);
         return new JsonObject { ["rollId"] = rollId, ["status"] = status };
+    }
+
+    /// <summary>
+    /// A roll of this step that was stopped is started again when the deployment stopped it itself (a cancellation, a
+    /// timeout) or when it is a rollback's roll, which must go on until the group runs the previous image again. A roll
+    /// someone else stopped on the way forward, or one that failed, is followed (and fails the step).
+    /// </summary>
+    private async Task<bool> MustStartAgainAsync(OperationContext context, string rollId, CancellationToken cancellationToken)
+    {
+        var roll = await context.Spot.GetRollAsync(GroupId, rollId, cancellationToken).ConfigureAwait(false);
+        return roll.IsFailedOrStopped
+            && string.Equals(roll.Status, "stopped", StringComparison.OrdinalIgnoreCase)
+            && (ReverseOf is not null || context.State.StoppedRolls.Contains(rollId));
     }
 
     /// <summary>Why the reverse roll is not needed (the forward roll never started, or replaced no instance), or null.</summary>
     private async Task<string?> ForwardReplacedNothingAsync(OperationContext context, CancellationToken cancellationToken)
     {
-        var forwardId = await Rolls.ForwardRollIdAsync(context, GroupId, ReverseOf!, cancellationToken).ConfigureAwait(false);
+        var forwardId = await Rolls.StartedByAsync(context, GroupId, ReverseOf!, cancellationToken).ConfigureAwait(false);
         if (forwardId is null)
         {
             return "the forward roll never started";

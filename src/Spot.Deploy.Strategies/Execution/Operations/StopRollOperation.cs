@@ -19,7 +19,7 @@ internal sealed record StopRollOperation : Operation
 
     public override async Task<JsonObject?> PerformAsync(OperationContext context, bool retry, CancellationToken cancellationToken)
     {
-        var rollId = await Rolls.ForwardRollIdAsync(context, GroupId, ForwardStep, cancellationToken).ConfigureAwait(false);
+        var rollId = await Rolls.StartedByAsync(context, GroupId, ForwardStep, cancellationToken).ConfigureAwait(false);
         if (rollId is null)
         {
             return new JsonObject { ["stopped"] = false };
@@ -31,7 +31,7 @@ internal sealed record StopRollOperation : Operation
             return new JsonObject { ["rollId"] = rollId, ["stopped"] = false, ["status"] = roll.Status };
         }
 
-        await context.Spot.StopRollAsync(GroupId, rollId, cancellationToken).ConfigureAwait(false);
+        await Rolls.StopAsync(context, ForwardStep, GroupId, rollId).ConfigureAwait(false);
         return new JsonObject { ["rollId"] = rollId, ["stopped"] = true };
     }
 
