@@ -320,9 +320,12 @@ internal static class Cli
 
                 return new SpotRollDeployment(services, roll, options);
             case "basic":
-                return new BasicDeployment(services, Fill(new BasicDeploymentRequest(), v, target), options);
+                var basic = Fill(new BasicDeploymentRequest(), v, target);
+                basic.AdoptUnversionedGroup = v.Adopt;
+                return new BasicDeployment(services, basic, options);
             case "canary":
                 var canary = Fill(new CanaryDeploymentRequest(), v, target);
+                canary.AdoptUnversionedGroup = v.Adopt;
                 foreach (var phase in v.Phases)
                 {
                     canary.Phases.Add(new CanaryPhase(phase));

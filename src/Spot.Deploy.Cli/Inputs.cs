@@ -28,6 +28,8 @@ internal sealed class RequestValues
 
     public bool DownsizeOld { get; init; }
 
+    public bool Adopt { get; init; }
+
     public FailurePolicy OnFailure { get; init; }
 
     public string? StateDir { get; init; }
@@ -127,6 +129,7 @@ internal sealed class RequestInputs
     private readonly Option<string?> _capacity = new("--capacity") { Description = "min/target/max of the new group, or 'same' (default: same as the running group)." };
     private readonly Option<string?> _trafficShift = new("--traffic-shift") { Description = "Blue/Green: percents of traffic to the new group, in order, e.g. 10,25,50,100 (default: a hard swap)." };
     private readonly Option<bool> _downsizeOld = new("--downsize-old") { Description = "Blue/Green: scale the old production group to 0 after the swap." };
+    private readonly Option<bool> _adopt = new("--adopt") { Description = "basic, canary: adopt a running group named exactly like the app as the previous revision (revision 0); it is kept afterwards." };
     private readonly Option<FailurePolicy> _onFailure = Cli.OnFailureOption();
     private readonly Option<string?> _stateDir = Cli.StateDirOption();
     private readonly Option<string?> _groupId = new("--group-id") { Description = "roll: the group to roll (default: the group named after the app)." };
@@ -139,7 +142,7 @@ internal sealed class RequestInputs
 
     public RequestInputs(Command command)
     {
-        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _phase, _capacity, _trafficShift, _downsizeOld, _onFailure, _stateDir, _groupId, _batchSize, _timeout, _emulator, _output })
+        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _groupId, _batchSize, _timeout, _emulator, _output })
         {
             command.Options.Add(option);
         }
@@ -186,6 +189,7 @@ internal sealed class RequestInputs
             LoadBalancers = _routes.Read(parse),
             TrafficShift = ParsePercents(parse.GetValue(_trafficShift)),
             DownsizeOld = parse.GetValue(_downsizeOld),
+            Adopt = parse.GetValue(_adopt),
             OnFailure = parse.GetValue(_onFailure),
             StateDir = parse.GetValue(_stateDir),
             GroupId = parse.GetValue(_groupId),

@@ -31,6 +31,13 @@ public sealed record SetupRequest
 
     /// <summary>K: how many empty revisions (beside the running ones) to keep. Default 3.</summary>
     public int RetainedEmptyRevisions { get; init; } = DefaultRetainedEmptyRevisions;
+
+    /// <summary>
+    /// Adopt a running group named exactly <c>A</c> (how groups are named before anyone used revisions): it is treated
+    /// as revision 0 — the previous revision when no running <c>A__N</c> is newer, downsized as the plan says,
+    /// restored by a rollback — and never deleted afterwards. Without it such a group is refused. Default false.
+    /// </summary>
+    public bool AdoptUnversionedGroup { get; init; }
 }
 
 /// <summary>The setup of a Basic or Canary deployment: every number and name, and the steps in order.</summary>
@@ -138,6 +145,11 @@ public static class SetupPlanner
         }
 
         var revisions = Revisions.Of(request.AppName, request.Groups);
+        if (Revisions.Unversioned(request) is { } unversioned)
+        {
+            revisions.Insert(0, new Revisions.Revision(0, unversioned));
+        }
+
         if (revisions.Count > 0 && revisions[^1].Number == RevisionName.MaxRevision)
         {
             throw new DeploymentValidationException("AppName",
@@ -218,6 +230,31 @@ public static class SetupPlanner
 /// <summary>An app's revisions, sorted by number; duplicates refused.</summary>
 internal static class Revisions
 {
+    /// <summary>
+    /// A running group named exactly the app: refused (a deployment would start a second fleet beside it) unless the
+    /// request adopts it, then returned to be planned as revision 0. Null when there is none running.
+    /// </summary>
+    internal static ExistingGroup? Unversioned(SetupRequest request)
+    {
+        var running = request.Groups.Where(g => g is not null && g.IsRunning && string.Equals(g.Name, request.AppName, StringComparison.Ordinal)).ToList();
+        if (running.Count == 0)
+        {
+            return null;
+        }
+
+        var group = running[0];
+        if (running.Count > 1)
+        {
+            throw new DeploymentValidationException("Groups",
+                $"{running.Count} running groups are named exactly {request.AppName} ({string.Join(", ", running.Select(g => g.Id))}); rename all but one to {request.AppName}__N (N a revision number) before deploying.");
+        }
+
+        return request.AdoptUnversionedGroup
+            ? group
+            : throw new DeploymentValidationException("AdoptUnversionedGroup",
+                $"The running group {group.Name} ({group.Id}, {group.Capacity}) is named exactly like the app, so it is no revision ({request.AppName}__N) and a deployment would start a second fleet beside it. Either rename it to {request.AppName}__0 (it then becomes the previous revision), or adopt it (AdoptUnversionedGroup, spot-deploy --adopt): it is then treated as revision 0 — downsized as the plan says, restored by a rollback, and kept (never deleted) afterwards.");
+    }
+
     internal readonly record struct Revision(int Number, ExistingGroup Group);
 
     internal static List<Revision> Of(string appName, IReadOnlyList<ExistingGroup> groups)

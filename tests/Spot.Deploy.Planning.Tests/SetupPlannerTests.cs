@@ -11,7 +11,7 @@ public class SetupPlannerTests
     [Fact]
     public void Plan_NoRevisions_CreatesApp1WithFallback()
     {
-        var plan = Plan(Running("other__4", 3), Running("app", 2));
+        var plan = Plan(Running("other__4", 3), Empty("app"));
 
         plan.NewGroupName.Should().Be("app__1");
         plan.NewRevision.Should().Be(1);

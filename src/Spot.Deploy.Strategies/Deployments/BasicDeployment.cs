@@ -26,5 +26,5 @@ public sealed class BasicDeployment : Deployment
 
     private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
         RevisionsCompiler.CompileAsync(Services, Options, Request, [new Planning.CanaryPhase(Planning.PhaseStep.Percent(100))],
-            Request.RetainedEmptyRevisions, DeploymentStrategy.Basic, cancellationToken);
+            Request.RetainedEmptyRevisions, Request.AdoptUnversionedGroup, DeploymentStrategy.Basic, cancellationToken);
 }

@@ -26,5 +26,5 @@ public sealed class CanaryDeployment : Deployment
 
     private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
         RevisionsCompiler.CompileAsync(Services, Options, Request, [.. Request.Phases ?? []],
-            Request.RetainedEmptyRevisions, DeploymentStrategy.Canary, cancellationToken);
+            Request.RetainedEmptyRevisions, Request.AdoptUnversionedGroup, DeploymentStrategy.Canary, cancellationToken);
 }

@@ -48,6 +48,12 @@ public sealed class BasicDeploymentRequest : DeploymentRequest
 {
     /// <summary>K: empty revisions kept besides the running ones (default 3, the reference's).</summary>
     public int RetainedEmptyRevisions { get; set; } = SetupRequest.DefaultRetainedEmptyRevisions;
+
+    /// <summary>
+    /// Adopt a running group named exactly like the app as the previous revision (revision 0): downsized as the plan
+    /// says, restored by a rollback, kept afterwards. Without it such a group is refused (see <see cref="SetupRequest.AdoptUnversionedGroup"/>).
+    /// </summary>
+    public bool AdoptUnversionedGroup { get; set; }
 }
 
 /// <summary>A Canary deployment: setup, then each phase (percent or count, optional explicit downsize), the last one final.</summary>
@@ -55,6 +61,12 @@ public sealed class CanaryDeploymentRequest : DeploymentRequest
 {
     /// <summary>K: empty revisions kept besides the running ones (default 3, the reference's).</summary>
     public int RetainedEmptyRevisions { get; set; } = SetupRequest.DefaultRetainedEmptyRevisions;
+
+    /// <summary>
+    /// Adopt a running group named exactly like the app as the previous revision (revision 0): downsized as the plan
+    /// says, restored by a rollback, kept afterwards. Without it such a group is refused (see <see cref="SetupRequest.AdoptUnversionedGroup"/>).
+    /// </summary>
+    public bool AdoptUnversionedGroup { get; set; }
 
     /// <summary>The phases in order; the last must be final (100 % or a count ≥ the planned target).</summary>
     public IList<CanaryPhase> Phases { get; set; } = new List<CanaryPhase>();

@@ -8,7 +8,7 @@ internal static class RevisionsCompiler
 {
     public static async Task<CompiledDeployment> CompileAsync(
         DeploymentServices services, DeploymentOptions options, DeploymentRequest request, IReadOnlyList<CanaryPhase> phases,
-        int retained, DeploymentStrategy strategy, CancellationToken cancellationToken)
+        int retained, bool adoptUnversioned, DeploymentStrategy strategy, CancellationToken cancellationToken)
     {
         AppName.Validate(request.AppName);
         var document = request.Document ?? throw new DeploymentValidationException("Document", "An Elastigroup document is required.");
@@ -19,7 +19,7 @@ internal static class RevisionsCompiler
 
         var image = await AccountReads.ResolveImageAsync(services, request.Image, cancellationToken).ConfigureAwait(false);
         var groups = await AccountReads.ListGroupsAsync(services, cancellationToken).ConfigureAwait(false);
-        var setup = SetupPlanner.Plan(new SetupRequest(request.AppName, groups, request.Capacity) { RetainedEmptyRevisions = retained });
+        var setup = SetupPlanner.Plan(new SetupRequest(request.AppName, groups, request.Capacity) { RetainedEmptyRevisions = retained, AdoptUnversionedGroup = adoptUnversioned });
         var plan = PhasePlanner.PlanCanary(setup, phases);
         var facts = AccountReads.CreateFacts(document, setup.NewGroupName, image, request.UserData, null, AccountReads.TargetGroupsOf(document));
         var (stages, operations) = AccountReads.Operations(plan.Stages, facts);
@@ -39,6 +39,7 @@ internal static class RevisionsCompiler
             Request = AccountReads.RequestSummary(strategy, request, image, new JsonObject
             {
                 ["retainedEmptyRevisions"] = retained,
+                ["adoptUnversionedGroup"] = adoptUnversioned,
                 ["phases"] = new JsonArray([.. phases.Select(p => (JsonNode?)JsonValue.Create(p.Downsize is null ? p.Step.ToString() : $"{p.Step} (downsize {p.Downsize})"))]),
             }),
         };
