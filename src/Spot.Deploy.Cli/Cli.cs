@@ -83,7 +83,7 @@ internal static class Cli
             command.Options.Add(timeout);
             var endpoints = new EndpointInputs(command);
             var rollback = name == "rollback";
-            var document = new Option<string?>("--document") { Description = "resume: the Elastigroup document the deployment started with, needed when it has still to create its group and the journal kept values of it out." };
+            var document = new Option<string?>("--document") { Description = "resume: the Elastigroup document the deployment started with, needed when it has yet to create its group and the journal kept values of it out." };
             if (!rollback)
             {
                 command.Options.Add(document);

@@ -66,7 +66,7 @@ public class DeploymentDocumentException : Exception
 
     internal static DeploymentDocumentException Missing(string deploymentId, string groupName, IReadOnlyList<string> keptOut, bool userDataGiven) =>
         new(string.Create(CultureInfo.InvariantCulture,
-                $"Deployment {deploymentId} has still to create its group {groupName}, and the journal kept {keptOut.Count} value(s) of the create body out ({List(keptOut)}). Pass the Elastigroup document the deployment started with{(userDataGiven ? ", and the same user data," : string.Empty)} to resume it, or roll it back (a rollback does not need it). Nothing was changed."),
+                $"Deployment {deploymentId} has yet to create its group {groupName}, and the journal kept {keptOut.Count} value(s) of the create body out ({List(keptOut)}). Pass the Elastigroup document the deployment started with{(userDataGiven ? ", and the same user data," : string.Empty)} to resume it, or roll it back (a rollback does not need it). Nothing was changed."),
             deploymentId, groupName, isDocumentMissing: true, []);
 
     internal static DeploymentDocumentException Mismatch(string deploymentId, string groupName, IReadOnlyList<(string Path, string What)> differences) =>

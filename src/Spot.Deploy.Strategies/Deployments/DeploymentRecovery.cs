@@ -53,7 +53,7 @@ public sealed class DeploymentRecovery
     /// <summary>
     /// Resumes a deployment from its journal, with the Elastigroup document it started with. The journal never holds a
     /// document's sensitive values (see <see cref="DeploymentPreview.KeptOutOfJournal"/>), so a resume in a new process
-    /// that has still to create the group rebuilds the create body from <paramref name="document"/> and checks it
+    /// that has yet to create the group rebuilds the create body from <paramref name="document"/> and checks it
     /// against the digest journaled when the deployment started. The document is read only then: once the group
     /// exists (or when nothing was kept out) it is not needed, and a rollback never needs it.
     /// </summary>

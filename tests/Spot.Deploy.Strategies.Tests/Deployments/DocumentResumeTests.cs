@@ -8,7 +8,7 @@ using Spot.Deploy.Strategies.Tests.Faults;
 namespace Spot.Deploy.Strategies.Tests.Deployments;
 
 /// <summary>
-/// The journal keeps a document's sensitive values out, so a resume in a new process that has still to create the group
+/// The journal keeps a document's sensitive values out, so a resume in a new process that has yet to create the group
 /// needs the document again: with it the deployment completes, without it or with another one it is refused before
 /// anything changes. Once the group exists no document is needed, and a rollback never needs it. The first process dies
 /// at a journal write (<see cref="CrashingJournal"/>); the next one reads the same file journal.
