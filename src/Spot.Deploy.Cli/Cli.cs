@@ -83,8 +83,14 @@ internal static class Cli
             command.Options.Add(timeout);
             var endpoints = new EndpointInputs(command);
             var rollback = name == "rollback";
+            var document = new Option<string?>("--document") { Description = "resume: the Elastigroup document the deployment started with, needed when it has yet to create its group and the journal kept values of it out." };
+            if (!rollback)
+            {
+                command.Options.Add(document);
+            }
+
             command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), endpoints.Read(p),
-                Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct)));
+                Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
             root.Subcommands.Add(command);
         }
 
@@ -182,6 +188,11 @@ internal static class Cli
             await error.WriteLineAsync("invalid input: " + e.Message);
             return ExitCodes.InvalidInput;
         }
+        catch (DeploymentDocumentException e)
+        {
+            await error.WriteLineAsync("document needed: " + e.Message + (e.IsDocumentMissing ? " Pass it with --document FILE." : string.Empty));
+            return ExitCodes.InvalidInput;
+        }
         catch (AppLockedException e)
         {
             await error.WriteLineAsync("locked: " + e.Message);
@@ -257,6 +268,7 @@ internal static class Cli
         ["plannedCapacity"] = preview.PlannedCapacity?.ToString(),
         ["capacitySource"] = preview.CapacitySource?.ToString(),
         ["stages"] = new JsonArray([.. preview.Stages.Select(s => (JsonNode)s)]),
+        ["keptOutOfJournal"] = new JsonArray([.. preview.KeptOutOfJournal.Select(p => (JsonNode)p)]),
         ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject
         {
             ["stepId"] = s.StepId,
@@ -398,8 +410,24 @@ internal static class Cli
 
     // ---- rollback / resume ----
 
-    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct)
+    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
+        string? documentPath = null)
     {
+        if (documentPath is not null && !File.Exists(documentPath))
+        {
+            throw new CliUsageException($"--document: no such file '{documentPath}'");
+        }
+
+        ElastigroupDocument? document;
+        try
+        {
+            document = documentPath is null ? null : ElastigroupDocument.LoadFile(documentPath);
+        }
+        catch (ElastigroupDocumentException e)
+        {
+            throw new CliUsageException("--document: " + e.Message);
+        }
+
         await using var target = await Target.OpenRealAsync(stateDir, endpoints, ct);
         if (await target.Services.Journal.LoadAsync(id, ct) is null)
         {
@@ -409,7 +437,9 @@ internal static class Cli
         var recovery = new DeploymentRecovery(target.Services, options);
         try
         {
-            var result = rollback ? await recovery.RollbackAsync(id, writer, ct) : await recovery.ResumeAsync(id, writer, ct);
+            var result = rollback ? await recovery.RollbackAsync(id, writer, ct)
+                : document is not null ? await recovery.ResumeAsync(id, document, writer, ct)
+                : await recovery.ResumeAsync(id, writer, ct);
             writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null), $"OK: {result}");
             return ExitCodes.Success;
         }

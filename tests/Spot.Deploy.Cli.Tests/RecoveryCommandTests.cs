@@ -98,4 +98,78 @@ public sealed class RecoveryCommandTests : IAsyncLifetime
         error.Should().Contain("no deployment 'web-20260101T000000Z-00000000'");
         _sandbox.Emulator.Calls.Mutating.Should().BeEmpty();
     }
+    /// <summary>
+    /// A deployment of a document holding credentials whose create fails once (400), with --on-failure stop: it stops
+    /// before its group exists, and the journal kept the credentials out. Returns its id and the document's path.
+    /// </summary>
+    private async Task<(string Id, string Document)> StoppedBeforeTheCreateAsync()
+    {
+        var document = Sandbox.Document("web", _sandbox.BlueTargetGroup);
+        document.Group["thirdPartiesIntegration"] = new JsonObject
+        {
+            ["rancher"] = new JsonObject { ["masterHost"] = "https://rancher.example.com", ["accessKey"] = "AK-7f3c1e5a", ["secretKey"] = "SK-9b2d4a-never-journaled" },
+        };
+        var path = Path.Combine(_stateDir, "web-with-credentials.json");
+        await File.WriteAllTextAsync(path, document.ToJsonString());
+        var fault = _sandbox.Emulator.Faults.Add(new Spot.Deploy.Emulator.FaultRule { Service = "spot", Method = "POST", PathContains = "/aws/ec2/group", Status = 400, Times = 1 });
+
+        var (code, output, error) = await RunAsync([.. "deploy canary --app web --phase 100 --on-failure stop --output json".Split(' '),
+            "--image", Sandbox.ImageV2, "--document", path, .. Endpoints()]);
+
+        code.Should().Be(ExitCodes.NeedsAttention, output + error);
+        fault.HitCount.Should().Be(1);
+        _sandbox.Groups("web").Should().NotContain(g => g.StartsWith("web__2 ", StringComparison.Ordinal), "the create failed");
+        return ((string)JsonNode.Parse(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!["deploymentId"]!, path);
+    }
+
+    [Fact]
+    public async Task Resume_BeforeTheCreate_NeedsTheDocument_RefusesAnotherOne_AndCompletesWithIt()
+    {
+        var (id, document) = await StoppedBeforeTheCreateAsync();
+        var groups = _sandbox.Groups("web");
+        var mutating = _sandbox.Emulator.Calls.Mutating.Count;
+        var other = Path.Combine(_stateDir, "web-rotated.json");
+        await File.WriteAllTextAsync(other, (await File.ReadAllTextAsync(document)).Replace("SK-9b2d4a", "SK-rotated", StringComparison.Ordinal));
+
+        var missing = await RunAsync(["resume", id, .. Endpoints()]);
+        var different = await RunAsync(["resume", id, "--document", other, .. Endpoints()]);
+
+        missing.Code.Should().Be(ExitCodes.InvalidInput, missing.Output + missing.Error);
+        missing.Error.Should().Contain("document needed").And.Contain("$.thirdPartiesIntegration.rancher.secretKey")
+            .And.Contain("Pass it with --document FILE").And.Contain("Nothing was changed");
+        different.Code.Should().Be(ExitCodes.InvalidInput, different.Output + different.Error);
+        different.Error.Should().Contain("$.thirdPartiesIntegration.rancher.secretKey (a value kept out of the journal differs)");
+        (missing.Error + different.Error).Should().NotContain("SK-");
+        _sandbox.Emulator.Calls.Mutating.Should().HaveCount(mutating, "a refused resume changes nothing");
+        _sandbox.Groups("web").Should().Equal(groups);
+        var journal = await File.ReadAllTextAsync(Path.Combine(_stateDir, "journal", id + ".json"));
+        journal.Should().NotContain("SK-9b2d4a").And.NotContain("AK-7f3c1e5a").And.Contain("\"redacted:sha256:");
+
+        var (code, output, error) = await RunAsync(["resume", id, "--document", document, .. Endpoints()]);
+
+        code.Should().Be(ExitCodes.Success, output + error);
+        _sandbox.Groups("web").Should().Contain(g => g.StartsWith("web__2 ", StringComparison.Ordinal));
+        (await File.ReadAllTextAsync(Path.Combine(_stateDir, "journal", id + ".json"))).Should().NotContain("SK-9b2d4a");
+    }
+
+    [Fact]
+    public async Task Resume_WithADocumentThatIsNoFile_IsInvalidInput()
+    {
+        var (code, _, error) = await RunAsync(["resume", "web-20260101T000000Z-00000000", "--document", Path.Combine(_stateDir, "nope.json"), .. Endpoints()]);
+
+        code.Should().Be(ExitCodes.InvalidInput);
+        error.Should().Contain("--document: no such file");
+    }
+
+    [Fact]
+    public async Task Rollback_BeforeTheCreate_NeedsNoDocument()
+    {
+        var before = _sandbox.Groups("web");
+        var (id, _) = await StoppedBeforeTheCreateAsync();
+
+        var (code, output, error) = await RunAsync(["rollback", id, .. Endpoints()]);
+
+        code.Should().Be(ExitCodes.Success, output + error);
+        _sandbox.Groups("web").Should().Equal(before);
+    }
 }

@@ -292,5 +292,6 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
             [.. compiled.Stages.Select(s => s.Name)],
             [.. compiled.Operations.Select(op => new PreviewStep(op.Id, op.Stage, op.Description,
                 [.. op.ApiCalls(new DryRunContext(compiled.NewGroupName, checksTargetGroups)).Select(call => call.ToString())], op.Cleanup))],
-            compiled.PlanSteps);
+            compiled.PlanSteps,
+            compiled.Operations.OfType<CreateGroupOperation>().FirstOrDefault()?.KeptOut ?? []);
 }

@@ -8,7 +8,8 @@ namespace Spot.Deploy.Strategies;
 public sealed class DeploymentPreview
 {
     internal DeploymentPreview(DeploymentStrategy strategy, string appName, string imageId, string? newGroupName, Capacity? plannedCapacity,
-        CapacitySource? capacitySource, IReadOnlyList<string> stages, IReadOnlyList<PreviewStep> steps, IReadOnlyList<PlanStep> planSteps)
+        CapacitySource? capacitySource, IReadOnlyList<string> stages, IReadOnlyList<PreviewStep> steps, IReadOnlyList<PlanStep> planSteps,
+        IReadOnlyList<string> keptOutOfJournal)
     {
         Strategy = strategy;
         AppName = appName;
@@ -19,6 +20,7 @@ public sealed class DeploymentPreview
         Stages = stages;
         Steps = steps;
         PlanSteps = planSteps;
+        KeptOutOfJournal = keptOutOfJournal;
     }
 
     /// <summary>The strategy.</summary>
@@ -48,7 +50,15 @@ public sealed class DeploymentPreview
     /// <summary>The planner's steps (Spot.Deploy.Planning), for callers that draw them.</summary>
     public IReadOnlyList<PlanStep> PlanSteps { get; }
 
-    /// <summary>The preview as text: one line per stage and step, calls indented.</summary>
+    /// <summary>
+    /// The JSON paths of the create body (the group object, such as <c>$.thirdPartiesIntegration.rancher.accessKey</c>)
+    /// whose values the journal will not hold: each is journaled as <c>redacted:sha256:&lt;hex&gt;</c>, the SHA-256 of the
+    /// value. Paths only, never values; empty when nothing is kept out, or nothing is created (a Spot roll). A resume in
+    /// a new process that still has to create the group needs the document again when this is not empty.
+    /// </summary>
+    public IReadOnlyList<string> KeptOutOfJournal { get; }
+
+    /// <summary>The preview as text: one line per stage and step, calls indented, then the create body's paths kept out of the journal.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -74,6 +84,15 @@ public sealed class DeploymentPreview
                 {
                     text.AppendLine(CultureInfo.InvariantCulture, $"       {call}");
                 }
+            }
+        }
+
+        if (KeptOutOfJournal.Count > 0)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Kept out of the journal ({KeptOutOfJournal.Count}; journaled as their SHA-256 digests):");
+            foreach (var path in KeptOutOfJournal)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"   {path}");
             }
         }
 

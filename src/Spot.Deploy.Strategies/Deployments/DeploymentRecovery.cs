@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spot.Deploy.Elastigroup;
 using Spot.Deploy.Strategies.Execution;
 
 namespace Spot.Deploy.Strategies;
@@ -45,7 +46,60 @@ public sealed class DeploymentRecovery
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
     /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
     /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
-    public async Task<DeploymentResult> ResumeAsync(string deploymentId, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
+    /// <exception cref="DeploymentDocumentException">The group has still to be created and the journal kept values of its create body out: pass the document (the other overloads); nothing was changed.</exception>
+    public Task<DeploymentResult> ResumeAsync(string deploymentId, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default) =>
+        ResumeCoreAsync(deploymentId, null, null, progress, cancellationToken);
+
+    /// <summary>
+    /// Resumes a deployment from its journal, with the Elastigroup document it started with. The journal never holds a
+    /// document's sensitive values (see <see cref="DeploymentPreview.KeptOutOfJournal"/>), so a resume in a new process
+    /// that has yet to create the group rebuilds the create body from <paramref name="document"/> and checks it
+    /// against the digest journaled when the deployment started. The document is read only then: once the group
+    /// exists (or when nothing was kept out) it is not needed, and a rollback never needs it.
+    /// </summary>
+    /// <param name="deploymentId">The deployment.</param>
+    /// <param name="document">The document the deployment started with (<see cref="DeploymentRequest.Document"/>).</param>
+    /// <param name="progress">Receives events, or null.</param>
+    /// <param name="cancellationToken">Stops between calls.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="DeploymentDocumentException">The document is not the one the deployment started with (<see cref="DeploymentDocumentException.Differences"/> names where); nothing was changed.</exception>
+    /// <exception cref="DeploymentJournalException">There is no such deployment, or its journal is corrupt.</exception>
+    /// <exception cref="InvalidOperationException">The deployment is finished.</exception>
+    /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
+    /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
+    /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
+    public Task<DeploymentResult> ResumeAsync(string deploymentId, ElastigroupDocument document, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return ResumeCoreAsync(deploymentId, document, null, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Resumes a deployment from its journal, with the Elastigroup document and the user data
+    /// (<see cref="DeploymentRequest.UserData"/>) it started with; see
+    /// <see cref="ResumeAsync(string, ElastigroupDocument, IProgress{DeploymentEvent}, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="deploymentId">The deployment.</param>
+    /// <param name="document">The document the deployment started with.</param>
+    /// <param name="userData">The user data the deployment started with (plain text), or null when it kept the document's.</param>
+    /// <param name="progress">Receives events, or null.</param>
+    /// <param name="cancellationToken">Stops between calls.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="DeploymentDocumentException">The document or user data is not what the deployment started with; nothing was changed.</exception>
+    /// <exception cref="DeploymentJournalException">There is no such deployment, or its journal is corrupt.</exception>
+    /// <exception cref="InvalidOperationException">The deployment is finished.</exception>
+    /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
+    /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
+    /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
+    public Task<DeploymentResult> ResumeAsync(string deploymentId, ElastigroupDocument document, string? userData, IProgress<DeploymentEvent>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return ResumeCoreAsync(deploymentId, document, userData, progress, cancellationToken);
+    }
+
+    private async Task<DeploymentResult> ResumeCoreAsync(string deploymentId, ElastigroupDocument? document, string? userData, IProgress<DeploymentEvent>? progress,
+        CancellationToken cancellationToken)
     {
         Options.Validate();
         var record = await LoadUnfinishedAsync(deploymentId, cancellationToken).ConfigureAwait(false);
@@ -57,6 +111,7 @@ public sealed class DeploymentRecovery
             return await RecoveryCore.RollbackAsync(run, "finishing the rollback that had started", cancellationToken).ConfigureAwait(false);
         }
 
+        await run.SupplyCreateBodyAsync(document, userData, cancellationToken).ConfigureAwait(false);
         await Services.Journal.SetStatusAsync(record.Id, DeploymentStatus.Running, cancellationToken).ConfigureAwait(false);
         run.LogResumed();
         return await run.GuardAsync(async () =>

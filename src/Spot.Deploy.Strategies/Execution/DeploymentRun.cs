@@ -104,6 +104,13 @@ internal sealed class DeploymentRun
         return new DeploymentRun(services, options, compiled, record.Id, record.StartedAt, RunState.FromRecord(record, compiled));
     }
 
+    /// <summary>
+    /// Before a resume changes anything: gives the create, when it still has to run, its exact body (see
+    /// <see cref="CreateBody.SupplyAsync"/>); throws <see cref="DeploymentDocumentException"/> when the document is needed.
+    /// </summary>
+    public Task SupplyCreateBodyAsync(ElastigroupDocument? document, string? userData, CancellationToken cancellationToken) =>
+        CreateBody.SupplyAsync(_context, Compiled, _state, document, userData, cancellationToken);
+
     public void LogResumed() =>
         DeploymentLog.Resumed(_logger, Id, _state.Done.Count, UnresolvedCount, Compiled.Operations.Count(o => !_state.Done.Contains(o.Id)));
 

@@ -1,19 +1,16 @@
-using System.Text.Json.Nodes;
 using Spot.Deploy.Planning;
 
 namespace Spot.Deploy.Strategies.Execution;
 
 /// <summary>What the compiler knows beyond the plan, that some operations carry: the create body, the routes, target groups.</summary>
 /// <param name="ImageId">The image the deployment launches.</param>
-/// <param name="Body">The create body, or null when it held secret-like properties.</param>
-/// <param name="BodyOmitted">Why the body is not journaled, or null.</param>
+/// <param name="Create">The create body (exact, and as journaled), or null when nothing is created.</param>
 /// <param name="Routes">Blue/Green: the routes with their original action lists.</param>
 /// <param name="NewGroupTargetGroups">Target groups whose health a wait of the new group may check.</param>
 /// <param name="ForwardRollStep">Spot roll: the step id of the forward roll.</param>
 internal sealed record StepFacts(
     string ImageId,
-    JsonObject? Body = null,
-    string? BodyOmitted = null,
+    CreateBody? Create = null,
     IReadOnlyList<RoutePair>? Routes = null,
     IReadOnlyList<string>? NewGroupTargetGroups = null,
     string? ForwardRollStep = null);
@@ -31,11 +28,8 @@ internal static class StepOperations
         var description = step.Describe();
         return step switch
         {
-            CreateGroupStep create => new CreateGroupOperation
-            {
-                Id = id, Stage = stage, Description = description + ", image " + facts.ImageId,
-                GroupName = create.Name, Capacity = create.Capacity, ImageId = facts.ImageId, Body = facts.Body, BodyOmitted = facts.BodyOmitted,
-            },
+            CreateGroupStep create => CreateGroupOperation.Of(id, stage, description + ", image " + facts.ImageId, create.Name, create.Capacity, facts.ImageId,
+                facts.Create ?? throw Unmapped(step)),
             ScaleGroupStep scale => new ScaleGroupOperation
             {
                 Id = id, Stage = stage, Description = description, Cleanup = step.IsCleanup,

@@ -8,6 +8,9 @@ namespace Spot.Deploy.Strategies;
 /// long after the deployment. Callers are meant to journal only ids, names and numbers; this check refuses
 /// any JSON whose property names look like a credential, so a mistake fails loudly in tests instead of
 /// leaking silently in production. It matches names, not values: a secret under an innocent name passes.
+/// A property whose value is null or a redaction marker (<c>redacted:sha256:</c> and 64 hex digits) passes too: it holds
+/// nothing, or its value was replaced before journaling, as the orchestrators do with a group's create body
+/// (docs/journal-and-lock.md, "Secrets").
 /// </summary>
 public static class JournalSecrets
 {
@@ -26,7 +29,7 @@ public static class JournalSecrets
         return Fragments.Any(f => normalized.Contains(f, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>Finds the first secret-like property, searching objects and arrays recursively.</summary>
+    /// <summary>Finds the first secret-like property whose value is neither null nor a redaction marker, searching objects and arrays recursively.</summary>
     /// <param name="node">The JSON to search, or null.</param>
     /// <returns>The JSON path of the property (such as <c>$.aws.secretAccessKey</c>), or null when there is none.</returns>
     public static string? FindSecretPath(JsonNode? node)
@@ -36,9 +39,9 @@ public static class JournalSecrets
             case JsonObject obj:
                 foreach (var (name, value) in obj)
                 {
-                    if (IsSecretLikeName(name))
+                    if (IsSecretLikeName(name) && value is not null && !SensitiveValues.IsMarker(value))
                     {
-                        return value is not null ? value.GetPath() : obj.GetPath() + "." + name;
+                        return value.GetPath();
                     }
 
                     if (FindSecretPath(value) is { } inner)

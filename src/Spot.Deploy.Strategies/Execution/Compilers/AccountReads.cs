@@ -94,23 +94,10 @@ internal static class AccountReads
         return (forward.PrimaryTargetGroupArn, forward);
     }
 
-    /// <summary>The facts a create carries: the body to journal, or why it is not journaled.</summary>
+    /// <summary>The facts a create carries: its body, exact and as journaled (see <see cref="CreateBody"/>).</summary>
     public static StepFacts CreateFacts(ElastigroupDocument document, string name, AmiImage image, string? userData,
-        IReadOnlyList<LoadBalancerReference>? stageTargetGroups, IReadOnlyList<string>? newGroupTargetGroups)
-    {
-        JsonObject body;
-        try
-        {
-            body = (JsonObject)document.ToCreateBody(name, image.Id, userData, stageTargetGroups).Group.DeepClone();
-        }
-        catch (Exception e) when (e is ElastigroupDocumentException or ArgumentException)
-        {
-            throw new DeploymentValidationException("Document", e.Message, e);
-        }
-
-        var secret = JournalSecrets.FindSecretPath(body);
-        return new StepFacts(image.Id, secret is null ? body : null, secret, NewGroupTargetGroups: newGroupTargetGroups);
-    }
+        IReadOnlyList<string>? stageTargetGroups, IReadOnlyList<string>? newGroupTargetGroups) =>
+        new(image.Id, CreateBody.Build(document, name, image.Id, userData, stageTargetGroups), NewGroupTargetGroups: newGroupTargetGroups);
 
     public static List<string>? TargetGroupsOf(ElastigroupDocument document)
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Spot.Deploy.Elastigroup;
 using Spot.Deploy.Planning;
 
 namespace Spot.Deploy.Strategies.Execution;
@@ -46,8 +45,7 @@ internal static class BlueGreenCompiler
         var groups = await AccountReads.ListGroupsAsync(services, cancellationToken).ConfigureAwait(false);
         var plan = BlueGreenPlanner.Plan(Request(groups));
         var stageTargetGroups = routes.Select(r => r.StageTargetGroupArn).Distinct(StringComparer.Ordinal).ToList();
-        var facts = AccountReads.CreateFacts(document, plan.Naming.StageName, image, request.UserData,
-            [.. stageTargetGroups.Select(arn => LoadBalancerReference.TargetGroup(arn))], stageTargetGroups) with { Routes = routes };
+        var facts = AccountReads.CreateFacts(document, plan.Naming.StageName, image, request.UserData, stageTargetGroups, stageTargetGroups) with { Routes = routes };
         var (stages, operations) = AccountReads.Operations(plan.Stages, facts);
         return new CompiledDeployment
         {
