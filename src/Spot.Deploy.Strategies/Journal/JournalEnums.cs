@@ -46,7 +46,7 @@ public enum DeploymentStatus
 
     /// <summary>
     /// Finished: a person checked the app and declared this unfinished deployment over without resuming or rolling it
-    /// back (<see cref="DeploymentRecovery"/>'s <c>AbandonAsync</c>); nothing was changed in Spot or AWS by abandoning it. The
+    /// back (<see cref="DeploymentRecovery.AbandonAsync"/>); nothing was changed in Spot or AWS by abandoning it. The
     /// journal's <c>abandoned</c> note says who and why.
     /// </summary>
     Abandoned = 5,
