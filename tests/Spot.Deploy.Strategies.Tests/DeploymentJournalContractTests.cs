@@ -166,6 +166,62 @@ public abstract class DeploymentJournalContractTests
     }
 
     [Fact]
+    public async Task ListByAppAsync_EveryStatusOfThatAppOnly_OldestFirst_CaseSensitive()
+    {
+        await Journal.CreateAsync(NewRecord("d-3", "shop"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await Journal.CreateAsync(NewRecord("d-1", "shop"));
+        await Journal.CreateAsync(NewRecord("d-0", "shop"));
+        await Journal.CreateAsync(NewRecord("d-2", "api"));
+        await Journal.CreateAsync(NewRecord("d-4", "Shop"));
+        Time.Advance(TimeSpan.FromMinutes(1));
+        await Journal.CreateAsync(NewRecord("d-5", "shop"));
+        await Journal.SetStatusAsync("d-1", DeploymentStatus.Succeeded);
+        await Journal.SetStatusAsync("d-0", DeploymentStatus.RolledBack);
+        await Journal.SetStatusAsync("d-5", DeploymentStatus.Abandoned);
+
+        var shop = await Journal.ListByAppAsync("shop");
+
+        shop.Select(r => r.Id).Should().Equal("d-3", "d-0", "d-1", "d-5");
+        shop.Select(r => r.Status).Should().Equal(DeploymentStatus.Running, DeploymentStatus.RolledBack, DeploymentStatus.Succeeded, DeploymentStatus.Abandoned);
+        (await Journal.ListByAppAsync("api")).Select(r => r.Id).Should().Equal("d-2");
+        (await Journal.ListByAppAsync("Shop")).Select(r => r.Id).Should().Equal("d-4");
+        (await Journal.ListByAppAsync("shop2")).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    public async Task ListByAppAsync_NoAppName_ThrowsArgumentException(string appName)
+    {
+        var act = () => Journal.ListByAppAsync(appName);
+
+        await act.Should().ThrowAsync<ArgumentException>();
+    }
+
+    [Fact]
+    public async Task ListByAppAsync_EmptyJournal_ReturnsEmpty()
+    {
+        (await Journal.ListByAppAsync("shop")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task SetStatusAsync_Abandoned_IsFinal_AndNoLongerUnfinished()
+    {
+        await Journal.CreateAsync(NewRecord());
+        await Journal.SetStatusAsync("d-1", DeploymentStatus.NeedsAttention);
+        Time.Advance(TimeSpan.FromMinutes(7));
+
+        await Journal.SetStatusAsync("d-1", DeploymentStatus.Abandoned);
+
+        var abandoned = await Journal.LoadAsync("d-1");
+        abandoned!.Status.Should().Be(DeploymentStatus.Abandoned);
+        abandoned.IsUnfinished.Should().BeFalse();
+        abandoned.FinishedAt.Should().Be(abandoned.StartedAt.AddMinutes(7));
+        (await Journal.ListUnfinishedAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task SetStatusAsync_FinalThenReopened_SetsAndClearsFinishedAt()
     {
         await Journal.CreateAsync(NewRecord());

@@ -97,6 +97,79 @@ public sealed class FileDeploymentJournalTests : DeploymentJournalContractTests,
     }
 
     [Fact]
+    public async Task ListByAppAsync_CorruptFileWhoseAppCannotBeTold_ThrowsInsteadOfSkippingIt()
+    {
+        await _journal.CreateAsync(NewRecord("d-1"));
+        await File.WriteAllTextAsync(_journal.GetFilePath("d-2"), "{\"formatVersion\": 1, \"deploym");
+
+        var act = () => _journal.ListByAppAsync("shop");
+
+        await act.Should().ThrowAsync<DeploymentJournalException>().WithMessage("*d-2.json*");
+    }
+
+    [Fact]
+    public async Task ListByAppAsync_CorruptFileOfAnotherApp_IsNotReadInFull_AndDoesNotBlockThisApp()
+    {
+        await _journal.CreateAsync(NewRecord("d-1"));
+        var other = "{\"formatVersion\": 1, \"deployment\": {\"id\": \"d-2\", \"appName\": \"api\", \"request\": {\"pad\": \"" + new string('x', 10_000) + "\", \"entr";
+        await File.WriteAllTextAsync(_journal.GetFilePath("d-2"), other);
+
+        (await _journal.ListByAppAsync("shop")).Select(r => r.Id).Should().Equal("d-1");
+        var act = () => _journal.ListByAppAsync("api");
+        await act.Should().ThrowAsync<DeploymentJournalException>().WithMessage("*d-2.json*", "the app's own corrupt journal is reported");
+    }
+
+    [Fact]
+    public async Task ListByAppAsync_AppNamedAfterALargeProperty_IsStillFound()
+    {
+        // Written in another order than this class writes: the app is not in the first kilobytes, so the file is loaded in full.
+        var document = new JsonObject
+        {
+            ["formatVersion"] = 1,
+            ["deployment"] = new JsonObject
+            {
+                ["id"] = "d-7",
+                ["request"] = new JsonObject { ["pad"] = new string('x', 10_000) },
+                ["strategy"] = "canary",
+                ["startedAt"] = "2026-11-21T12:00:00+00:00",
+                ["status"] = "NeedsAttention",
+                ["entries"] = new JsonArray(),
+                ["appName"] = "shop",
+            },
+        };
+        await File.WriteAllTextAsync(_journal.GetFilePath("d-7"), document.ToJsonString());
+
+        (await _journal.ListByAppAsync("shop")).Select(r => (r.Id, r.Status)).Should().Equal(("d-7", DeploymentStatus.NeedsAttention));
+        (await _journal.ListByAppAsync("api")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task ListByAppAsync_LeftoverTempAndForeignFilesAndMissingDirectory_AreIgnored()
+    {
+        (await new FileDeploymentJournal(Path.Combine(_directory.Path, "none"), Time).ListByAppAsync("shop")).Should().BeEmpty();
+        await _journal.CreateAsync(NewRecord("d-1"));
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "d-1.json.abc.tmp"), "{");
+        await File.WriteAllTextAsync(Path.Combine(_directory.Path, "notes.txt"), "x");
+
+        (await _journal.ListByAppAsync("shop")).Select(r => r.Id).Should().Equal("d-1");
+    }
+
+    [Theory]
+    [InlineData("{\"formatVersion\": 2, \"deployment\": {\"id\": \"d\", \"appName\": \"shop\"", false, "shop")]
+    [InlineData("{\"deployment\": {\"entries\": [1, {\"appName\": \"no\"}], \"app\\u004eame\": \"shop\"}}", true, "shop")]
+    [InlineData("{\"other\": {\"appName\": \"no\"}, \"deployment\": {\"appName\": \"shop\"}}", true, "shop")]
+    [InlineData("{\"formatVersion\": 2, \"deployment\": {\"id\": \"d\", \"appNa", false, null)]
+    [InlineData("{\"deployment\": {\"appName\": 3}}", true, null)]
+    [InlineData("{\"deployment\": {\"id\": \"d\"}}", true, null)]
+    [InlineData("[\"deployment\"]", true, null)]
+    [InlineData("not json", true, null)]
+    [InlineData("", true, null)]
+    public void PeekAppName_ReadsOnlyDeploymentAppName_OrSaysItCannotTell(string json, bool whole, string? expected)
+    {
+        JournalRules.PeekAppName(System.Text.Encoding.UTF8.GetBytes(json), whole).Should().Be(expected);
+    }
+
+    [Fact]
     public async Task LoadAsync_FromANewJournalInstance_SeesWhatTheFirstWrote()
     {
         await _journal.CreateAsync(NewRecord());

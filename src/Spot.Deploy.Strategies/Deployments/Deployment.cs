@@ -12,7 +12,9 @@ namespace Spot.Deploy.Strategies;
 /// <remarks>
 /// Before the first change every input is checked and every read is made; a bad input is a
 /// <see cref="Planning.DeploymentValidationException"/> naming the field. While it runs, the app is locked
-/// (<see cref="AppLockedException"/> for a second deployment) and every change is journaled before it is made.
+/// (<see cref="AppLockedException"/> for a second deployment) and every change is journaled before it is made; an app
+/// has one deployment story at a time, so a deployment is refused (<see cref="UnfinishedDeploymentException"/>) while the
+/// journal holds an unfinished one of the same app.
 /// A failure rolls back (or stops, per <see cref="DeploymentOptions.OnFailure"/>) and surfaces as a
 /// <see cref="DeploymentFailedException"/>; a cancellation stops between calls and surfaces as a
 /// <see cref="DeploymentCanceledException"/>. An instance runs once; dispose it to release the lock of a
@@ -76,6 +78,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <returns>The result (status <see cref="DeploymentStatus.Succeeded"/>).</returns>
     /// <exception cref="Planning.DeploymentValidationException">An input is invalid; nothing was changed.</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs; nothing was changed.</exception>
+    /// <exception cref="UnfinishedDeploymentException">The journal holds an unfinished deployment of the app (interrupted, or needing attention): resume, roll back or abandon it first; nothing was changed.</exception>
     /// <exception cref="DeploymentFailedException">A step failed; <see cref="DeploymentFailedException.Status"/> says whether it was rolled back.</exception>
     /// <exception cref="DeploymentCanceledException">The deployment was cancelled; the message says where things are.</exception>
     public async Task<DeploymentResult> RunAsync(IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
@@ -93,6 +96,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <returns>The plan being executed (as a dry run would show it).</returns>
     /// <exception cref="Planning.DeploymentValidationException">An input is invalid; nothing was changed.</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs; nothing was changed.</exception>
+    /// <exception cref="UnfinishedDeploymentException">The journal holds an unfinished deployment of the app (interrupted, or needing attention): resume, roll back or abandon it first; nothing was changed.</exception>
     /// <exception cref="DeploymentFailedException">The setup failed (see its status).</exception>
     /// <exception cref="InvalidOperationException">The deployment was started already.</exception>
     public async Task<DeploymentPreview> StartAsync(IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
@@ -112,8 +116,10 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         CompiledDeployment compiled;
         try
         {
+            // One story per app: with the lock held, an unfinished deployment in the journal is one whose process is gone.
+            var latest = await AppStory.EnsureNoneUnfinishedAsync(Services, appName, cancellationToken).ConfigureAwait(false);
             compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
-            _run = await DeploymentRun.StartAsync(Services, Options, compiled, id, cancellationToken).ConfigureAwait(false);
+            _run = await DeploymentRun.StartAsync(Services, Options, compiled, id, latest, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -160,13 +166,16 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <param name="cancellationToken">Stops the rollback between calls (it can be finished by <see cref="DeploymentRecovery"/>).</param>
     /// <returns>The result (status <see cref="DeploymentStatus.RolledBack"/>).</returns>
     /// <exception cref="DeploymentFailedException">The rollback failed; the deployment needs attention.</exception>
-    /// <exception cref="InvalidOperationException">The deployment was not started, or succeeded already.</exception>
+    /// <exception cref="DeploymentFinishedException">The deployment succeeded: deploy the previous image to go back (<see cref="DeploymentFinishedException.PreviousImageId"/>).</exception>
+    /// <exception cref="InvalidOperationException">The deployment was not started.</exception>
     public async Task<DeploymentResult> RollbackAsync(CancellationToken cancellationToken = default)
     {
         var run = _run ?? throw new InvalidOperationException("The deployment was not started; there is nothing to roll back.");
         if (_result is { Status: DeploymentStatus.Succeeded })
         {
-            throw new InvalidOperationException($"Deployment {run.Id} succeeded; deploy the previous image to go back.");
+            var record = await Services.Journal.LoadAsync(run.Id, cancellationToken).ConfigureAwait(false);
+            var previous = record is null ? null : await AppStory.PreviousImageAsync(Services, record, cancellationToken).ConfigureAwait(false);
+            throw RecoveryCore.SucceededCannotRollBack(run.Id, run.Compiled.AppName, previous);
         }
 
         if (_result is { Status: DeploymentStatus.RolledBack })

@@ -78,4 +78,10 @@ internal static partial class DeploymentLog
 
     [LoggerMessage(1210, LogLevel.Information, "Deployment {DeploymentId} resumed: {Done} steps done, {Unresolved} to check, {Left} left")]
     public static partial void Resumed(ILogger logger, string deploymentId, int done, int unresolved, int left);
+
+    [LoggerMessage(1211, LogLevel.Warning, "Deployment {DeploymentId} of {AppName} abandoned by {Owner} (it was {Status}); nothing was changed in Spot or AWS")]
+    public static partial void Abandoned(ILogger logger, string deploymentId, string appName, string owner, DeploymentStatus status);
+
+    [LoggerMessage(1212, LogLevel.Warning, "A deployment of {AppName} was refused: deployment {DeploymentId} of the app is unfinished ({Status})")]
+    public static partial void Refused(ILogger logger, string appName, string deploymentId, DeploymentStatus status);
 }

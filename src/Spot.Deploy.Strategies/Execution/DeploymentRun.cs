@@ -77,14 +77,16 @@ internal sealed class DeploymentRun
 
     private TimeProvider Time => Services.TimeProvider;
 
-    public static async Task<DeploymentRun> StartAsync(DeploymentServices services, DeploymentOptions options, CompiledDeployment compiled, string id, CancellationToken cancellationToken)
+    /// <summary>Journals a new deployment. <c>after</c>: the start of the app's latest deployment, or null; this one starts strictly after it (one tick later if the clock has not moved).</summary>
+    public static async Task<DeploymentRun> StartAsync(DeploymentServices services, DeploymentOptions options, CompiledDeployment compiled, string id, DateTimeOffset? after, CancellationToken cancellationToken)
     {
+        var now = services.TimeProvider.GetUtcNow();
         var record = await services.Journal.CreateAsync(new DeploymentRecord
         {
             Id = id,
             AppName = compiled.AppName,
             Strategy = compiled.Strategy.ToString(),
-            StartedAt = services.TimeProvider.GetUtcNow(),
+            StartedAt = after is { } latest && now <= latest ? latest.AddTicks(1) : now,
             Request = compiled.Request,
             Plan = PlanJson.Write(compiled),
         }, cancellationToken).ConfigureAwait(false);
@@ -154,7 +156,8 @@ internal sealed class DeploymentRun
 
     public DeploymentResult Finish(DeploymentStatus status, string outcome)
     {
-        var elapsed = Time.GetUtcNow() - StartedAt;
+        // Never negative: a deployment may start a tick after the clock's now (see StartAsync).
+        var elapsed = TimeSpan.FromTicks(Math.Max(0, (Time.GetUtcNow() - StartedAt).Ticks));
         DeploymentLog.Finished(_logger, Id, status, elapsed.TotalSeconds);
         StrategiesDiagnostics.RecordDeployment(Compiled.Strategy, outcome, elapsed);
         Report(new DeploymentFinishedEvent(Time.GetUtcNow(), Id, status, elapsed));

@@ -35,7 +35,7 @@ internal static class PlanJson
         {
             throw new DeploymentJournalException(
                 string.Create(CultureInfo.InvariantCulture,
-                    $"Deployment {deploymentId} was journaled in plan format {version} ({(version == 1 ? "Spot.Deploy 0.1" : "another version of Spot.Deploy")}); this version reads format {FormatVersion}. Resume or roll it back with the version that started it; or, once a person has checked its groups and routes, move its journal file away and deploy again."),
+                    $"Deployment {deploymentId} was journaled in plan format {version} ({(version == 1 ? "Spot.Deploy 0.1" : "another version of Spot.Deploy")}); this version reads format {FormatVersion}. Resume or roll it back with the version that started it; or, once a person has checked its groups and routes, abandon it (DeploymentRecovery.AbandonAsync, spot-deploy abandon) and deploy again."),
                 deploymentId, null);
         }
 

@@ -33,10 +33,15 @@ public sealed class DeploymentRecord
     /// <summary>The journal entries, ordered by <see cref="JournalEntry.Sequence"/>.</summary>
     public IReadOnlyList<JournalEntry> Entries { get; init; } = [];
 
-    /// <summary>When the deployment reached a final status (succeeded, rolled back or failed); null otherwise.</summary>
+    /// <summary>When the deployment reached a final status (succeeded, rolled back, failed or abandoned); null otherwise.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 
-    /// <summary>True when the status is <see cref="DeploymentStatus.Running"/> or <see cref="DeploymentStatus.NeedsAttention"/>.</summary>
+    /// <summary>
+    /// True when the status is <see cref="DeploymentStatus.Running"/> or <see cref="DeploymentStatus.NeedsAttention"/>: the
+    /// deployment's story is not over, so no other deployment of the app may start until it is resumed, rolled back or
+    /// abandoned. <see cref="DeploymentStatus.Succeeded"/>, <see cref="DeploymentStatus.RolledBack"/>,
+    /// <see cref="DeploymentStatus.Failed"/> and <see cref="DeploymentStatus.Abandoned"/> are final.
+    /// </summary>
     [JsonIgnore]
     public bool IsUnfinished => Status is DeploymentStatus.Running or DeploymentStatus.NeedsAttention;
 

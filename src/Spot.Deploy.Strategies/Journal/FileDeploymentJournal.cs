@@ -12,6 +12,7 @@ namespace Spot.Deploy.Strategies;
 public sealed class FileDeploymentJournal : IDeploymentJournal
 {
     private const string Extension = ".json";
+    private const int PeekLength = 4096;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _timeProvider;
 
@@ -123,6 +124,43 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Every journal file in the directory is opened, but only its first few kilobytes are read to learn its app (the
+    /// <c>appName</c> is near the top of every file this class writes); the app's own files are then loaded in full. A
+    /// file whose app cannot be told that way is loaded in full too, so a corrupt one is reported, not skipped.
+    /// </remarks>
+    public async Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(appName);
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return [];
+        }
+
+        var records = new List<DeploymentRecord>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory).Order(StringComparer.Ordinal))
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            if (!path.EndsWith(Extension, StringComparison.Ordinal) || !IsValidId(id))
+            {
+                continue;
+            }
+
+            if (await PeekAppNameAsync(path, cancellationToken).ConfigureAwait(false) is { } named && !string.Equals(named, appName, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (await LoadAsync(id, cancellationToken).ConfigureAwait(false) is { } record && string.Equals(record.AppName, appName, StringComparison.Ordinal))
+            {
+                records.Add(record);
+            }
+        }
+
+        return JournalRules.OldestFirst(records);
+    }
+
+    /// <inheritdoc />
     public async Task SetStatusAsync(string deploymentId, DeploymentStatus status, CancellationToken cancellationToken = default)
     {
         JournalRules.ValidateId(deploymentId);
@@ -150,6 +188,35 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
         {
             return false;
         }
+    }
+
+    /// <summary>The app named at the top of a journal file, or null when its first bytes do not say (then it is loaded in full).</summary>
+    private static async Task<string?> PeekAppNameAsync(string path, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[PeekLength];
+        int read = 0;
+        long length;
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+            length = RandomAccess.GetLength(handle);
+            while (read < buffer.Length)
+            {
+                var n = await RandomAccess.ReadAsync(handle, buffer.AsMemory(read), read, cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
+        return JournalRules.PeekAppName(buffer.AsSpan(0, read), isWholeDocument: read >= length);
     }
 
     private SemaphoreSlim Gate(string deploymentId) => _gates.GetOrAdd(deploymentId, _ => new SemaphoreSlim(1, 1));

@@ -35,7 +35,18 @@ public interface IDeploymentJournal
     /// <exception cref="DeploymentJournalException">A stored journal is corrupt.</exception>
     Task<IReadOnlyList<DeploymentRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Sets a deployment's status; a final status also sets <see cref="DeploymentRecord.FinishedAt"/>, an unfinished one clears it.</summary>
+    /// <summary>
+    /// Lists every deployment of one app, whatever its status, oldest first (by <see cref="DeploymentRecord.StartedAt"/>, then id).
+    /// Deployments start through it (no other deployment of the app may be unfinished) and recovery does (no deployment is
+    /// resumed over a newer one), so it must see every record of the app that <see cref="LoadAsync"/> would.
+    /// </summary>
+    /// <param name="appName">The app, compared ordinally (case-sensitive, as the app lock is).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The app's deployments.</returns>
+    /// <exception cref="DeploymentJournalException">A stored journal that may belong to the app is corrupt.</exception>
+    Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a deployment's status; a final status (succeeded, rolled back, failed, abandoned) also sets <see cref="DeploymentRecord.FinishedAt"/>, an unfinished one clears it.</summary>
     /// <param name="deploymentId">The deployment.</param>
     /// <param name="status">The new status.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -79,6 +79,20 @@ public sealed class InMemoryDeploymentJournal : IDeploymentJournal
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(appName);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(JournalRules.OldestFirst(_documents
+                .Where(d => JournalRules.PeekAppName(d.Value, isWholeDocument: true) is not { } named || string.Equals(named, appName, StringComparison.Ordinal))
+                .Select(d => LoadLocked(d.Key)!)
+                .Where(r => string.Equals(r.AppName, appName, StringComparison.Ordinal))));
+        }
+    }
+
+    /// <inheritdoc />
     public Task SetStatusAsync(string deploymentId, DeploymentStatus status, CancellationToken cancellationToken = default)
     {
         JournalRules.ValidateId(deploymentId);

@@ -43,4 +43,11 @@ public enum DeploymentStatus
 
     /// <summary>Stopped in a state a person must look at before it is resumed or rolled back.</summary>
     NeedsAttention = 4,
+
+    /// <summary>
+    /// Finished: a person checked the app and declared this unfinished deployment over without resuming or rolling it
+    /// back (<see cref="DeploymentRecovery.AbandonAsync"/>); nothing was changed in Spot or AWS by abandoning it. The
+    /// journal's <c>abandoned</c> note says who and why.
+    /// </summary>
+    Abandoned = 5,
 }

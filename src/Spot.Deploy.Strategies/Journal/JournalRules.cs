@@ -47,9 +47,13 @@ internal static partial class JournalRules
 
     public static DeploymentRecord WithStatus(DeploymentRecord record, DeploymentStatus status, DateTimeOffset now)
     {
-        var finished = status is DeploymentStatus.Succeeded or DeploymentStatus.RolledBack or DeploymentStatus.Failed;
+        var finished = IsFinal(status);
         return record.With(status: status, setFinishedAt: true, finishedAt: finished ? now : null);
     }
+
+    /// <summary>The statuses that end a deployment's story (they set <see cref="DeploymentRecord.FinishedAt"/>).</summary>
+    public static bool IsFinal(DeploymentStatus status) =>
+        status is DeploymentStatus.Succeeded or DeploymentStatus.RolledBack or DeploymentStatus.Failed or DeploymentStatus.Abandoned;
 
     public static void ValidateEntry(string deploymentId, JournalEntry entry)
     {
@@ -121,6 +125,81 @@ internal static partial class JournalRules
 
         return record;
     }
+
+    /// <summary>
+    /// The app a journal document names (<c>deployment.appName</c>), read from the start of the document only, so a
+    /// per-app listing need not read and parse every other app's journal in full. Null when the bytes given do not say
+    /// (cut short, malformed, or written in another order): the caller then loads the document in full, which also
+    /// reports a corrupt one.
+    /// </summary>
+    /// <param name="utf8Start">The document, or its first bytes.</param>
+    /// <param name="isWholeDocument">True when <paramref name="utf8Start"/> is the whole document.</param>
+    public static string? PeekAppName(ReadOnlySpan<byte> utf8Start, bool isWholeDocument)
+    {
+        var reader = new Utf8JsonReader(utf8Start, isWholeDocument, default);
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isDeployment = reader.ValueTextEquals("deployment"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (!isDeployment)
+                {
+                    if (!reader.TrySkip())
+                    {
+                        return null;
+                    }
+
+                    continue;
+                }
+
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    return null;
+                }
+
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var isAppName = reader.ValueTextEquals("appName"u8);
+                    if (!reader.Read())
+                    {
+                        return null;
+                    }
+
+                    if (isAppName)
+                    {
+                        return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    if (!reader.TrySkip())
+                    {
+                        return null;
+                    }
+                }
+
+                return null;
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Orders records the way every listing does: oldest first, then by id.</summary>
+    public static IReadOnlyList<DeploymentRecord> OldestFirst(IEnumerable<DeploymentRecord> records) =>
+        [.. records.OrderBy(r => r.StartedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
 
     public static DeploymentJournalException WriteFailed(string deploymentId, string? filePath, Exception cause) =>
         new(

@@ -36,6 +36,32 @@ public sealed class JournalFormatTests : StrategyTestBase
     }
 
     [Fact]
+    public async Task VersionOneJournal_BlocksANewDeployment_UntilAbandoned_WhichNeedsNoPlanAndCallsNothing()
+    {
+        using var directory = new TempDirectory();
+        var journalFolder = Path.Combine(directory.Path, "journal");
+        Directory.CreateDirectory(journalFolder);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "journals", "v1-canary-killed-in-phase-1.json"), Path.Combine(journalFolder, VersionOneId + ".json"));
+        var services = DeploymentServices.CreateDefault(Spot, Aws, directory.Path, Clock);
+        SeedGroup("web__3", Cap(2, 4, 6));
+        var request = CanaryRequest(new CanaryPhase(PhaseStep.Percent(100)));
+        var callsBefore = Emulator.Calls.All.Count;
+
+        var deploy = () => new CanaryDeployment(services, request).RunAsync();
+        var refused = (await deploy.Should().ThrowAsync<UnfinishedDeploymentException>()).Which;
+        var resume = () => new DeploymentRecovery(services).ResumeAsync(VersionOneId);
+        (await resume.Should().ThrowAsync<DeploymentJournalException>()).Which.Message.Should().Contain("abandon it");
+        var abandoned = await new DeploymentRecovery(services).AbandonAsync(VersionOneId, "0.1 journal; groups checked by hand");
+
+        refused.DeploymentId.Should().Be(VersionOneId);
+        refused.Status.Should().Be(DeploymentStatus.Running);
+        abandoned.Status.Should().Be(DeploymentStatus.Abandoned);
+        abandoned.Strategy.Should().Be(DeploymentStrategy.Canary);
+        Emulator.Calls.All.Count.Should().Be(callsBefore, "the refusal, the refused resume and the abandon call nothing");
+        (await new CanaryDeployment(services, request).RunAsync()).Status.Should().Be(DeploymentStatus.Succeeded);
+    }
+
+    [Fact]
     public async Task EveryOperationKind_RoundTripsThroughTheJournal()
     {
         var routes = SeedRoutes();

@@ -176,24 +176,51 @@ public sealed class RecoveryTests : ControlFlowTestBase
     }
 
     [Fact]
-    public async Task ResumeOrRollback_OfASucceededDeployment_Throws()
+    public async Task Resume_OfASucceededDeployment_ReportsIt_AndRollbackIsRefusedNamingTheWayBack()
     {
         SeedRunningRevision();
         var result = await new CanaryDeployment(Services, CanaryRequest(100)).RunAsync();
         var recovery = new DeploymentRecovery(Services);
         var mutating = Emulator.Calls.Mutating.Count;
+        var progress = new Recorder();
 
-        var resume = () => recovery.ResumeAsync(result.DeploymentId);
+        var resumed = await recovery.ResumeAsync(result.DeploymentId, progress);
         var rollback = () => recovery.RollbackAsync(result.DeploymentId);
 
-        await resume.Should().ThrowAsync<InvalidOperationException>();
-        await rollback.Should().ThrowAsync<InvalidOperationException>();
+        resumed.Status.Should().Be(DeploymentStatus.Succeeded);
+        resumed.AlreadyFinished.Should().BeTrue();
+        resumed.DeploymentId.Should().Be(result.DeploymentId);
+        resumed.GroupName.Should().Be("web__4");
+        resumed.GroupId.Should().Be(result.GroupId);
+        resumed.ToString().Should().Contain("already Succeeded");
+        progress.Events.Should().BeEmpty("nothing happened");
+        var refused = (await rollback.Should().ThrowAsync<DeploymentFinishedException>()).Which;
+        refused.Status.Should().Be(DeploymentStatus.Succeeded);
+        refused.DeploymentId.Should().Be(result.DeploymentId);
+        refused.PreviousImageId.Should().BeNull("the app's previous image was not deployed through this journal");
+        refused.Message.Should().Contain("deploy the previous image").And.Contain("does not know");
         Emulator.Calls.Mutating.Should().HaveCount(mutating);
         GroupState().Should().Equal(Deployed);
     }
 
     [Fact]
-    public async Task Resume_OfARolledBackDeployment_Throws_AndRollbackAgainIsANoOp()
+    public async Task Rollback_OfASucceededDeployment_NamesThePreviousImageTheJournalKnows()
+    {
+        SeedRunningRevision();
+        await new CanaryDeployment(Services, CanaryRequest(100)).RunAsync();
+        var back = CanaryRequest(100);
+        back.UseImage(OldImage);
+        var second = await new CanaryDeployment(Services, back).RunAsync();
+
+        var rollback = () => new DeploymentRecovery(Services).RollbackAsync(second.DeploymentId);
+
+        var refused = (await rollback.Should().ThrowAsync<DeploymentFinishedException>()).Which;
+        refused.PreviousImageId.Should().Be(NewImage);
+        refused.Message.Should().Contain(NewImage);
+    }
+
+    [Fact]
+    public async Task Resume_OfARolledBackDeployment_ReportsIt_AndRollbackAgainIsANoOp()
     {
         SeedRunningRevision();
         var run = () => new CanaryDeployment(Services, CanaryRequest(50, 100), new DeploymentOptions { Gate = new RecordingGate(_ => GateDecision.Abort("no")) }).RunAsync();
@@ -201,12 +228,56 @@ public sealed class RecoveryTests : ControlFlowTestBase
         var recovery = new DeploymentRecovery(Services);
         var mutating = Emulator.Calls.Mutating.Count;
 
-        var resume = () => recovery.ResumeAsync(id);
+        var resumed = await recovery.ResumeAsync(id);
+        var rolledBack = await recovery.RollbackAsync(id);
 
-        await resume.Should().ThrowAsync<InvalidOperationException>();
-        (await recovery.RollbackAsync(id)).Status.Should().Be(DeploymentStatus.RolledBack);
+        resumed.Status.Should().Be(DeploymentStatus.RolledBack);
+        resumed.AlreadyFinished.Should().BeTrue();
+        resumed.GroupId.Should().BeNull();
+        rolledBack.Status.Should().Be(DeploymentStatus.RolledBack);
+        rolledBack.AlreadyFinished.Should().BeTrue();
         Emulator.Calls.Mutating.Should().HaveCount(mutating);
         GroupState().Should().Equal(Started);
+    }
+
+    [Fact]
+    public async Task Resume_OfAnAbandonedDeployment_ReportsIt_AndRollbackIsRefused()
+    {
+        SeedRunningRevision();
+        FailFirstCapacityChange();
+        var run = () => new CanaryDeployment(Services, CanaryRequest(25, 50, 100), Stop).RunAsync();
+        var id = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which.DeploymentId!;
+        var recovery = new DeploymentRecovery(Services);
+        await recovery.AbandonAsync(id, "checked by hand");
+        var mutating = Emulator.Calls.Mutating.Count;
+
+        var resumed = await recovery.ResumeAsync(id);
+        var rollback = () => recovery.RollbackAsync(id);
+
+        resumed.Status.Should().Be(DeploymentStatus.Abandoned);
+        resumed.AlreadyFinished.Should().BeTrue();
+        (await rollback.Should().ThrowAsync<DeploymentFinishedException>()).Which.Message.Should().Contain("abandoned");
+        Emulator.Calls.Mutating.Should().HaveCount(mutating);
+    }
+
+    [Fact]
+    public async Task Resume_AfterTheProcessDiedRightAfterJournalingSucceeded_ReportsSucceeded()
+    {
+        SeedRunningRevision();
+        var crashing = new Faults.CrashingJournal(Journal, mode: Faults.CrashMode.AfterWrite, crashOn: write => write == "Status Succeeded");
+        var run = () => new CanaryDeployment(new DeploymentServices(Spot, Aws, crashing, Lock, Clock), CanaryRequest(25, 100)).RunAsync();
+        await run.Should().ThrowAsync<Faults.CrashException>();
+        var id = crashing.DeploymentId!;
+        (await RecordAsync(id)).Status.Should().Be(DeploymentStatus.Succeeded);
+        var mutating = Emulator.Calls.Mutating.Count;
+
+        var resumed = await new DeploymentRecovery(Services).ResumeAsync(id);
+
+        resumed.Status.Should().Be(DeploymentStatus.Succeeded);
+        resumed.AlreadyFinished.Should().BeTrue();
+        resumed.GroupName.Should().Be("web__4");
+        Emulator.Calls.Mutating.Should().HaveCount(mutating);
+        GroupState().Should().Equal(Deployed);
     }
 
     [Fact]

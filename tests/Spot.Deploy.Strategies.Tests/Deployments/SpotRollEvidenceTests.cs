@@ -128,5 +128,7 @@ public sealed class SpotRollEvidenceTests : StrategyTestBase
         public Task<DeploymentRecord?> LoadAsync(string deploymentId, CancellationToken cancellationToken = default) => inner.LoadAsync(deploymentId, cancellationToken);
 
         public Task<IReadOnlyList<DeploymentRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => inner.ListUnfinishedAsync(cancellationToken);
+
+        public Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default) => inner.ListByAppAsync(appName, cancellationToken);
     }
 }

@@ -166,7 +166,8 @@ public sealed class StageByStageTests : ControlFlowTestBase
         (await next.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain(deployment.DeploymentId);
         (await deployment.CompleteAsync()).Status.Should().Be(DeploymentStatus.Succeeded, "CompleteAsync of a finished deployment returns its result");
         var rollback = () => deployment.RollbackAsync();
-        await rollback.Should().ThrowAsync<InvalidOperationException>("a succeeded deployment is not rolled back");
+        (await rollback.Should().ThrowAsync<DeploymentFinishedException>("a succeeded deployment is not rolled back"))
+            .Which.Status.Should().Be(DeploymentStatus.Succeeded);
     }
 
     [Fact]

@@ -204,6 +204,8 @@ internal sealed class WriteCountingJournal(IDeploymentJournal inner) : IDeployme
 
     public Task<IReadOnlyList<DeploymentRecord>> ListUnfinishedAsync(CancellationToken cancellationToken = default) => inner.ListUnfinishedAsync(cancellationToken);
 
+    public Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default) => inner.ListByAppAsync(appName, cancellationToken);
+
     public Task SetStatusAsync(string deploymentId, DeploymentStatus status, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _writes);

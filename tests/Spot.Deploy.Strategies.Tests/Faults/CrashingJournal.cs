@@ -15,7 +15,8 @@ internal enum CrashMode
 /// the n-th one: it throws a <see cref="CrashException"/>, cuts the process's network, and from then on every
 /// journal call throws too (a dead process writes nothing more). The inner journal survives for the next process.
 /// </summary>
-internal sealed class CrashingJournal(IDeploymentJournal inner, int? crashAtWrite = null, CrashMode mode = CrashMode.BeforeWrite, Action? onCrash = null) : IDeploymentJournal
+/// <remarks><paramref name="crashOn"/> picks the write by its description instead of its number.</remarks>
+internal sealed class CrashingJournal(IDeploymentJournal inner, int? crashAtWrite = null, CrashMode mode = CrashMode.BeforeWrite, Action? onCrash = null, Func<string, bool>? crashOn = null) : IDeploymentJournal
 {
     private readonly object _gate = new();
     private readonly List<string> _writes = [];
@@ -71,6 +72,12 @@ internal sealed class CrashingJournal(IDeploymentJournal inner, int? crashAtWrit
         return inner.ListUnfinishedAsync(cancellationToken);
     }
 
+    public Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDead();
+        return inner.ListByAppAsync(appName, cancellationToken);
+    }
+
     private async Task<T> WriteAsync<T>(string description, Func<Task<T>> write)
     {
         ThrowIfDead();
@@ -81,7 +88,7 @@ internal sealed class CrashingJournal(IDeploymentJournal inner, int? crashAtWrit
             index = _writes.Count;
         }
 
-        if (index != crashAtWrite)
+        if (index != crashAtWrite && crashOn?.Invoke(description) != true)
         {
             return await write();
         }
