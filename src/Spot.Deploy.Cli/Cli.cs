@@ -183,6 +183,12 @@ internal static class Cli
             await error.WriteLineAsync("invalid input: " + e.Message);
             return ExitCodes.InvalidInput;
         }
+        catch (ElastigroupDocumentException e)
+        {
+            // Malformed JSON, repeated keys, invalid UTF-8, too large or too deep: the message says where, in one line.
+            await error.WriteLineAsync("invalid input: " + e.Message);
+            return ExitCodes.InvalidInput;
+        }
         catch (ArgumentException e)
         {
             await error.WriteLineAsync("invalid input: " + e.Message);
@@ -375,7 +381,7 @@ internal static class Cli
         request.Capacity = v.Capacity ?? CapacityRequest.SameAsRunning();
         if (v.Document is { } path)
         {
-            request.Document = ElastigroupDocument.LoadFile(path);
+            request.Document = v.LoadedDocument ?? Preflight.LoadDocument(path);
         }
         else if (target.Sandbox is { } sandbox)
         {
@@ -434,6 +440,12 @@ internal static class Cli
             throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
         }
 
+        // A Blue/Green rollback or resume changes routes through ELBv2: check its credentials before the first change.
+        if (string.Equals((await target.Services.Journal.LoadAsync(id, ct))?.Strategy, nameof(DeploymentStrategy.BlueGreen), StringComparison.OrdinalIgnoreCase))
+        {
+            await Preflight.RequireAwsCredentialsAsync(ct);
+        }
+
         var recovery = new DeploymentRecovery(target.Services, options);
         try
         {
@@ -456,6 +468,11 @@ internal static class Cli
     private static async Task<int> StatusAsync(string app, IReadOnlyList<BlueGreenLoadBalancer> routes, bool emulator, Endpoints endpoints, EventWriter writer, CancellationToken ct)
     {
         await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, endpoints, ct);
+        if (!emulator && routes.Count > 0)
+        {
+            await Preflight.RequireAwsCredentialsAsync(ct);
+        }
+
         var spot = target.Services.Spot;
         var groups = (await spot.ListGroupsAsync(app, ct))
             .Where(g => g.Name is { } n && n.StartsWith(app, StringComparison.Ordinal))
@@ -559,8 +576,27 @@ internal sealed class Target : IAsyncDisposable
     public Sandbox? Sandbox { get; }
 
     /// <summary>Basic and Canary deploy revisions (<c>app__N</c>); Blue/Green and roll work on the group named <c>app</c>.</summary>
-    public static Task<Target> OpenAsync(string strategy, RequestValues values, CancellationToken ct) =>
-        values.Emulator ? OpenSandboxAsync(values.App, revision: strategy is "basic" or "canary", ct) : OpenRealAsync(values.StateDir, values.Endpoints, ct);
+    public static async Task<Target> OpenAsync(string strategy, RequestValues values, CancellationToken ct)
+    {
+        if (values.Emulator)
+        {
+            return await OpenSandboxAsync(values.App, revision: strategy is "basic" or "canary", ct);
+        }
+
+        // Every plan and deployment resolves its AMI through EC2: no credentials is invalid input, found before anything is read.
+        var target = await OpenRealAsync(values.StateDir, values.Endpoints, ct);
+        try
+        {
+            await Preflight.RequireAwsCredentialsAsync(ct);
+        }
+        catch
+        {
+            await target.DisposeAsync();
+            throw;
+        }
+
+        return target;
+    }
 
     public static async Task<Target> OpenSandboxAsync(string app, bool revision, CancellationToken ct)
     {

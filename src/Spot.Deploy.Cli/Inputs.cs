@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spot.Deploy.Elastigroup;
 using Spot.Deploy.Planning;
 using Spot.Deploy.Strategies;
 
@@ -11,6 +12,9 @@ internal sealed class RequestValues
     public string App { get; init; } = string.Empty;
 
     public string? Document { get; init; }
+
+    /// <summary>The <see cref="Document"/> file, read and checked with the flags (before any target starts).</summary>
+    public ElastigroupDocument? LoadedDocument { get; init; }
 
     public string? ImageId { get; init; }
 
@@ -181,6 +185,7 @@ internal sealed class RequestInputs
         {
             App = parse.GetValue(_app)!,
             Document = document,
+            LoadedDocument = document is null ? null : Preflight.LoadDocument(document),
             ImageId = image,
             ImageOwners = parse.GetValue(_imageOwner) ?? [],
             ImageNamePattern = parse.GetValue(_imageNamePattern),

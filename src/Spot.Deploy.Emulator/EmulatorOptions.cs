@@ -36,6 +36,15 @@ public sealed class EmulatorOptions
     /// <summary>Seed of every random choice (fault probabilities, ids), so runs are reproducible.</summary>
     public int RandomSeed { get; set; } = 1;
 
+    /// <summary>
+    /// The largest capacity a group may have: a create, update or capacity change whose maximum is above it is
+    /// refused with HTTP 400 <c>VALIDATION_ERROR</c> naming the field (<c>group.capacity.maximum</c>,
+    /// <c>capacity.maximum</c>), and <see cref="EmulatorState.SeedGroup"/> throws. The emulator launches a group's
+    /// whole target at once, so this bounds the instances it can hold per group. Default 10,000, the bound the
+    /// planner plans within (<c>Capacity.MaxPlanned</c>); Spot documents none.
+    /// </summary>
+    public int MaxCapacity { get; set; } = 10_000;
+
     /// <summary>Spot's per-minute limit per route × method; 0 (default) does not limit.</summary>
     public int SpotRequestsPerMinute { get; set; }
 

@@ -53,7 +53,7 @@ public sealed partial class EmulatorState
         {
             try
             {
-                SpotDocuments.Validate(document);
+                SpotDocuments.Validate(document, Options.MaxCapacity);
             }
             catch (SpotRequestException e)
             {

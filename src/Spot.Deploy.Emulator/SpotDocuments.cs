@@ -201,7 +201,7 @@ internal static class SpotDocuments
     /// Checks a whole group (a create body, or a group after an update was merged in) and throws
     /// <see cref="SpotRequestException"/> naming the first bad field.
     /// </summary>
-    internal static void Validate(JsonObject group)
+    internal static void Validate(JsonObject group, int maxCapacity)
     {
         if (string.IsNullOrWhiteSpace(AsString(group["name"])))
         {
@@ -224,7 +224,7 @@ internal static class SpotDocuments
             numbers[name] = value;
         }
 
-        ValidateCapacity(numbers["minimum"], numbers["target"], numbers["maximum"], "group.capacity");
+        ValidateCapacity(numbers["minimum"], numbers["target"], numbers["maximum"], "group.capacity", maxCapacity);
         if (capacity.TryGetPropertyValue("unit", out var unit) && unit is not null && AsString(unit) is not ("instance" or "weight"))
         {
             throw SpotRequestException.Validation("group.capacity.unit", "unit must be \"instance\" or \"weight\".");
@@ -272,13 +272,20 @@ internal static class SpotDocuments
         }
     }
 
-    /// <summary>Refuses a capacity that breaks 0 ≤ minimum ≤ target ≤ maximum.</summary>
-    internal static void ValidateCapacity(int minimum, int target, int maximum, string field)
+    /// <summary>Refuses a capacity that breaks 0 ≤ minimum ≤ target ≤ maximum ≤ <paramref name="maxCapacity"/>.</summary>
+    internal static void ValidateCapacity(int minimum, int target, int maximum, string field, int maxCapacity)
     {
         if (minimum < 0 || target < minimum || maximum < target)
         {
             throw SpotRequestException.Validation(field, string.Create(CultureInfo.InvariantCulture,
                 $"capacity must satisfy 0 <= minimum <= target <= maximum (minimum {minimum}, target {target}, maximum {maximum})."));
+        }
+
+        // Checked after the order, so the maximum is the largest of the three: it names the field.
+        if (maximum > maxCapacity)
+        {
+            throw SpotRequestException.Validation(field + ".maximum", string.Create(CultureInfo.InvariantCulture,
+                $"maximum must be at most {maxCapacity} (was {maximum})."));
         }
     }
 }

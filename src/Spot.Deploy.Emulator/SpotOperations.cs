@@ -26,7 +26,7 @@ public sealed partial class EmulatorState
 
         var document = posted.DeepClone().AsObject();
         SpotDocuments.RemoveReadOnlyFields(document);
-        SpotDocuments.Validate(document);
+        SpotDocuments.Validate(document, Options.MaxCapacity);
         var now = SpotDocuments.GroupTimestamp(Now);
         var group = AddSpotGroup(NewId("sig"), document, now, now);
         ReconcileSpotGroup(group, Now);
@@ -51,7 +51,7 @@ public sealed partial class EmulatorState
         RefuseChange(group.Document, patch, "compute", "product");
         var merged = group.Document.DeepClone().AsObject();
         SpotDocuments.Merge(merged, patch);
-        SpotDocuments.Validate(merged);
+        SpotDocuments.Validate(merged, Options.MaxCapacity);
         merged["updatedAt"] = SpotDocuments.GroupTimestamp(Now);
         AdvanceSpotGroup(group);
         group.Document = merged;
@@ -86,7 +86,7 @@ public sealed partial class EmulatorState
             values[name] = value;
         }
 
-        SpotDocuments.ValidateCapacity(values["minimum"], values["target"], values["maximum"], "capacity");
+        SpotDocuments.ValidateCapacity(values["minimum"], values["target"], values["maximum"], "capacity", Options.MaxCapacity);
         AdvanceSpotGroup(group);
         SetCapacity(group, values["minimum"], values["target"], values["maximum"], requested);
         ReconcileSpotGroup(group, Now);

@@ -170,7 +170,8 @@ public sealed record BlueGreenRequest
 
     /// <summary>
     /// Traffic-shift percentages to the new group, strictly increasing and ending at 100 (e.g. 10, 25,
-    /// 50, 100); the last step is the swap. Null or empty means a hard swap.
+    /// 50, 100); the last step is the swap. Null or empty means a hard swap. At most
+    /// <see cref="BlueGreenPlanner.MaxTrafficShiftPercents"/> entries.
     /// </summary>
     public IReadOnlyList<int>? TrafficShiftPercents { get; init; }
 
@@ -271,6 +272,12 @@ public sealed record BlueGreenRollbackRequest(BlueGreenNaming Naming, string? Ne
 /// <summary>Plans Blue/Green deployments and their rollbacks. Pure: same input, same plan.</summary>
 public static class BlueGreenPlanner
 {
+    /// <summary>
+    /// The most entries <see cref="BlueGreenRequest.TrafficShiftPercents"/> may hold, the final 100 (the swap)
+    /// included: 20, for the reasons of <see cref="PhasePlanner.MaxPhases"/> (each is a stage with a gate).
+    /// </summary>
+    public const int MaxTrafficShiftPercents = 20;
+
     /// <summary>
     /// Every check of <see cref="Plan"/> that does not need the account's groups: the app name, the naming,
     /// the capacity request (a fixed target of at least 1; a fallback's target is checked by <see cref="Plan"/>,
@@ -479,6 +486,13 @@ public static class BlueGreenPlanner
         if (percents is null || percents.Count == 0)
         {
             return ReadOnlyCollection<TrafficWeights>.Empty;
+        }
+
+        if (percents.Count > MaxTrafficShiftPercents)
+        {
+            throw new DeploymentValidationException("TrafficShiftPercents",
+                string.Create(CultureInfo.InvariantCulture,
+                    $"At most {MaxTrafficShiftPercents} traffic percentages are allowed, the final 100 included (got {percents.Count}): each is a stage with a gate."));
         }
 
         var steps = new List<TrafficWeights>(percents.Count - 1);

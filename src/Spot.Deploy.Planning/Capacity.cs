@@ -10,11 +10,21 @@ namespace Spot.Deploy.Planning;
 /// The constructor rejects a capacity that breaks the rule (that is a request error). Capacities the
 /// planner derives are kept valid with <see cref="Widen(int, int, int, string)"/>.
 /// The default value is 0/0/0 in <see cref="InstanceUnit"/>.
+/// A capacity can hold any such numbers, so that whatever a group reports can be read and restored; the
+/// capacity a deployment <em>plans</em> for a group is bounded by <see cref="MaxPlanned"/>.
 /// </remarks>
 public readonly struct Capacity : IEquatable<Capacity>
 {
     /// <summary>The unit Spot uses when a document gives none: <c>instance</c>.</summary>
     public const string InstanceUnit = "instance";
+
+    /// <summary>
+    /// The largest minimum, target or maximum (instances or weight units) a plan gives the group a deployment
+    /// creates: 10,000. Spot's API description states no bound for these integers, so this is the project's limit
+    /// (docs/planning.md#capacity): a fixed capacity, a fallback or a running group's capacity above it is refused
+    /// before anything changes, instead of being sent to Spot.
+    /// </summary>
+    public const int MaxPlanned = 10_000;
 
     private readonly string? _unit;
 
@@ -91,6 +101,20 @@ public readonly struct Capacity : IEquatable<Capacity>
     /// <summary>True when the three numbers would make a valid capacity.</summary>
     public static bool IsValid(int minimum, int target, int maximum) =>
         minimum >= 0 && minimum <= target && target <= maximum;
+
+    /// <summary>Refuses a capacity to be planned whose maximum (and so possibly its target) is above <see cref="MaxPlanned"/>.</summary>
+    /// <param name="field">The field named in the refusal, such as <c>Capacity.Maximum</c>.</param>
+    /// <param name="capacity">The capacity.</param>
+    /// <param name="whose">Whose maximum it is, for the message: <c>The maximum</c>, <c>The running group's maximum</c>.</param>
+    /// <param name="advice">What to do instead, appended to the message; empty for none.</param>
+    internal static void ValidatePlanned(string field, Capacity capacity, string whose, string advice)
+    {
+        if (capacity.Maximum > MaxPlanned)
+        {
+            throw new DeploymentValidationException(field,
+                string.Create(CultureInfo.InvariantCulture, $"{whose} ({capacity.Maximum}) is above {MaxPlanned}, the largest capacity a deployment plans.{advice}"));
+        }
+    }
 
     internal static void Validate(string field, int minimum, int target, int maximum)
     {

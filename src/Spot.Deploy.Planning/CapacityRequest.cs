@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Spot.Deploy.Planning;
 
 /// <summary>How the new group's capacity is chosen.</summary>
@@ -26,6 +28,9 @@ public enum CapacitySource
 /// <summary>The caller's choice of capacity for the new group.</summary>
 public sealed class CapacityRequest
 {
+    private const string FixedField = "Capacity.Maximum";
+    private const string FallbackField = "Capacity.Fallback.Maximum";
+
     private CapacityRequest(CapacityMode mode, Capacity capacity)
     {
         Mode = mode;
@@ -42,24 +47,36 @@ public sealed class CapacityRequest
     public Capacity Capacity { get; }
 
     /// <summary>A fixed capacity.</summary>
-    public static CapacityRequest Fixed(Capacity capacity) => new(CapacityMode.Fixed, capacity);
+    /// <exception cref="DeploymentValidationException">Its maximum is above <see cref="Capacity.MaxPlanned"/> (field <c>Capacity.Maximum</c>).</exception>
+    public static CapacityRequest Fixed(Capacity capacity)
+    {
+        Capacity.ValidatePlanned(FixedField, capacity, "The maximum", string.Empty);
+        return new(CapacityMode.Fixed, capacity);
+    }
 
     /// <summary>A fixed capacity from three numbers, validated.</summary>
-    /// <exception cref="DeploymentValidationException">The numbers do not make a valid capacity.</exception>
-    public static CapacityRequest Fixed(int minimum, int target, int maximum) =>
-        new(CapacityMode.Fixed, new Capacity(minimum, target, maximum));
+    /// <exception cref="DeploymentValidationException">The numbers do not make a valid capacity, or the maximum is above <see cref="Capacity.MaxPlanned"/>.</exception>
+    public static CapacityRequest Fixed(int minimum, int target, int maximum) => Fixed(new Capacity(minimum, target, maximum));
 
     /// <summary>The running group's capacity; with nothing running, <see cref="DefaultFallback"/>.</summary>
     public static CapacityRequest SameAsRunning() => new(CapacityMode.SameAsRunning, DefaultFallback);
 
     /// <summary>The running group's capacity; with nothing running, <paramref name="fallback"/>.</summary>
-    public static CapacityRequest SameAsRunning(Capacity fallback) => new(CapacityMode.SameAsRunning, fallback);
+    /// <exception cref="DeploymentValidationException">The fallback's maximum is above <see cref="Capacity.MaxPlanned"/> (field <c>Capacity.Fallback.Maximum</c>).</exception>
+    public static CapacityRequest SameAsRunning(Capacity fallback)
+    {
+        Capacity.ValidatePlanned(FallbackField, fallback, "The fallback's maximum", string.Empty);
+        return new(CapacityMode.SameAsRunning, fallback);
+    }
 
     /// <summary>
     /// Resolves the planned capacity against the running group's capacity (null when nothing runs).
-    /// A running capacity is widened into a valid one; the result always has a target of at least 1.
+    /// A running capacity is widened into a valid one; the result always has a target of at least 1 and a maximum of at
+    /// most <see cref="Capacity.MaxPlanned"/>.
     /// </summary>
-    /// <exception cref="DeploymentValidationException">The resolved target is 0: there would be nothing to deploy.</exception>
+    /// <exception cref="DeploymentValidationException">
+    /// The resolved target is 0 (there would be nothing to deploy), or the resolved maximum is above <see cref="Capacity.MaxPlanned"/>.
+    /// </exception>
     public (Capacity Capacity, CapacitySource Source) Resolve(Capacity? running)
     {
         (Capacity capacity, CapacitySource source) = Mode switch
@@ -74,6 +91,20 @@ public sealed class CapacityRequest
             throw new DeploymentValidationException(
                 source == CapacitySource.Fallback ? "Capacity.Fallback.Target" : "Capacity.Target",
                 "The planned target must be at least 1: a deployment to 0 instances deploys nothing.");
+        }
+
+        switch (source)
+        {
+            case CapacitySource.SameAsRunning:
+                Capacity.ValidatePlanned(FixedField, capacity, "The running group's maximum",
+                    string.Create(CultureInfo.InvariantCulture, $" Give a fixed capacity with a maximum of at most {Capacity.MaxPlanned}."));
+                break;
+            case CapacitySource.Fallback:
+                Capacity.ValidatePlanned(FallbackField, capacity, "The fallback's maximum", string.Empty);
+                break;
+            default:
+                Capacity.ValidatePlanned(FixedField, capacity, "The maximum", string.Empty);
+                break;
         }
 
         return (capacity, source);

@@ -206,6 +206,13 @@ public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Ph
 public static class PhasePlanner
 {
     /// <summary>
+    /// The most phases a Canary may have: 20. Each phase is a stage with a steady-state wait and (but the first) a
+    /// gate, so 20 phases already mean up to 20 waits and 19 decisions; finer steps than 5 % show a health check
+    /// nothing new. The bound also keeps a plan and its journal small (docs/planning.md#phases--phaseplanner).
+    /// </summary>
+    public const int MaxPhases = 20;
+
+    /// <summary>
     /// Plans one phase. New target: Percent p → max(1, round(p·S/100)); Count n → min(n, S). Previous
     /// target: max(0, P − new) unless a downsize says Percent q → round(q·P/100) or Count m (≤ P).
     /// Rounding is half away from zero. The final phase gives the new group its planned capacity and
@@ -229,8 +236,8 @@ public static class PhasePlanner
     }
 
     /// <summary>
-    /// Plans and validates a deployment's phases: none may follow the final one, none may shrink the
-    /// new group, no count may exceed the planned maximum, and the last must be final.
+    /// Plans and validates a deployment's phases: at most <see cref="MaxPhases"/>, none may follow the final one, none
+    /// may shrink the new group, no count may exceed the planned maximum, and the last must be final.
     /// </summary>
     /// <exception cref="DeploymentValidationException">The phase list is invalid (the field names the phase).</exception>
     public static IReadOnlyList<PhasePlan> PlanPhases(string newGroupName, Capacity plannedCapacity, RecordedGroup? previous, IReadOnlyList<CanaryPhase> phases)
@@ -238,6 +245,12 @@ public static class PhasePlanner
         if (phases is null || phases.Count == 0)
         {
             throw new DeploymentValidationException("Phases", "At least one phase is required.");
+        }
+
+        if (phases.Count > MaxPhases)
+        {
+            throw new DeploymentValidationException("Phases",
+                string.Create(CultureInfo.InvariantCulture, $"At most {MaxPhases} phases are allowed (got {phases.Count}): each phase is a stage with a wait and a gate."));
         }
 
         var plans = new List<PhasePlan>(phases.Count);
@@ -318,6 +331,8 @@ public static class PhasePlanner
         {
             throw new DeploymentValidationException("PlannedCapacity.Target", "The planned target must be at least 1.");
         }
+
+        Capacity.ValidatePlanned("PlannedCapacity.Maximum", planned, "The planned maximum", string.Empty);
 
         var step = request.Step;
         var plannedTarget = planned.Target;

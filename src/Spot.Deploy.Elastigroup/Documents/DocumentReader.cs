@@ -22,22 +22,47 @@ namespace Spot.Deploy.Elastigroup;
 /// </remarks>
 internal static class DocumentReader
 {
-    private const int MaxDepth = 64;
+    private const int MaxDepth = ElastigroupDocument.MaxDepth;
 
+    // One level more than documents may have, so the walk below finds a too-deep document first and says where.
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = MaxDepth,
+        MaxDepth = MaxDepth + 1,
     };
 
     private static readonly JsonDocumentOptions DocumentOptions = new()
     {
         AllowTrailingCommas = false,
         CommentHandling = JsonCommentHandling.Disallow,
-        MaxDepth = MaxDepth,
+        MaxDepth = MaxDepth + 1,
         AllowDuplicateProperties = false,
     };
+
+    /// <summary>Reads a stream to its end, refusing it as soon as it holds more than <see cref="ElastigroupDocument.MaxSizeBytes"/>.</summary>
+    public static byte[] ReadBounded(Stream stream, string? source, long? knownLength)
+    {
+        if (knownLength > ElastigroupDocument.MaxSizeBytes)
+        {
+            throw TooLarge(source, knownLength.Value);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+        {
+            if (buffer.Length + read > ElastigroupDocument.MaxSizeBytes)
+            {
+                throw TooLarge(source, knownLength ?? buffer.Length + read);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
 
     /// <summary>Reads document text given as a string. A leading U+FEFF (byte order mark) is ignored.</summary>
     public static (JsonObject Group, bool IsWrapped) ReadText(string json, string? source)
@@ -51,7 +76,13 @@ internal static class DocumentReader
         byte[] utf8;
         try
         {
-            utf8 = new byte[DocumentJson.StrictUtf8.GetByteCount(text)];
+            var length = DocumentJson.StrictUtf8.GetByteCount(text);
+            if (length > ElastigroupDocument.MaxSizeBytes)
+            {
+                throw TooLarge(source, length);
+            }
+
+            utf8 = new byte[length];
             DocumentJson.StrictUtf8.GetBytes(text, utf8);
         }
         catch (EncoderFallbackException ex)
@@ -74,6 +105,11 @@ internal static class DocumentReader
         if (utf8.StartsWith("\uFEFF"u8))
         {
             utf8 = utf8[3..];
+        }
+
+        if (utf8.Length > ElastigroupDocument.MaxSizeBytes)
+        {
+            throw TooLarge(source, utf8.Length);
         }
 
         Validate(utf8, source);
@@ -172,6 +208,11 @@ internal static class DocumentReader
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
                         NextValue(frames);
+                        if (frames.Count == MaxDepth)
+                        {
+                            throw TooDeep(utf8, reader.TokenStartIndex, PathOf(frames), source);
+                        }
+
                         frames.Add(new Frame(reader.TokenType == JsonTokenType.StartArray));
                         break;
                     case JsonTokenType.EndObject:
@@ -193,6 +234,25 @@ internal static class DocumentReader
             var unclosed = frames.Count > 0 && utf8[(int)reader.BytesConsumed..].Trim(" \t\r\n"u8).IsEmpty;
             throw SyntaxError(utf8, ex, frames.Count == 0 ? null : PathOf(frames), unclosed, source);
         }
+    }
+
+    private static ElastigroupDocumentException TooLarge(string? source, long length) =>
+        new(
+            string.Create(CultureInfo.InvariantCulture,
+                $"{Subject(source)} is {length} bytes, more than the {ElastigroupDocument.MaxSizeBytes} bytes (1 MiB) a group document may have: it is sent to Spot and kept in the deployment's journal. Real group documents are a few kilobytes (EC2 user data is at most 16 KB)."),
+            null,
+            null,
+            null);
+
+    private static ElastigroupDocumentException TooDeep(ReadOnlySpan<byte> utf8, long offset, string path, string? source)
+    {
+        var (line, column) = Locate(utf8, offset);
+        return new ElastigroupDocumentException(
+            string.Create(CultureInfo.InvariantCulture,
+                $"{Subject(source)} nests objects and arrays more than {MaxDepth} levels deep{DocumentJson.Where(path, line, column)}: the deployment's journal nests the document further and could not store it. Real group documents nest fewer than 10 levels."),
+            path,
+            line,
+            column);
     }
 
     /// <summary>Decodes a string or property name, which proves it can be written back unchanged.</summary>

@@ -22,6 +22,8 @@ namespace Spot.Deploy.Elastigroup;
 /// <para>
 /// Reading is strict: no comments, no trailing commas, no repeated property names (any of them throws
 /// <see cref="ElastigroupDocumentException"/>): none of them is JSON that could be kept and sent to Spot unchanged.
+/// Nor is a document larger than <see cref="MaxSizeBytes"/> or nested deeper than <see cref="MaxDepth"/> read: such a
+/// document could not be sent and journaled by a deployment, so it is refused before one starts.
 /// </para>
 /// <para>
 /// The typed getters read the live document on every call; they return null when a field is absent or an explicit
@@ -36,6 +38,21 @@ namespace Spot.Deploy.Elastigroup;
 /// </remarks>
 public sealed class ElastigroupDocument
 {
+    /// <summary>
+    /// The largest document <see cref="Parse"/>, <see cref="Load"/> and <see cref="LoadFile"/> accept, in UTF-8 bytes:
+    /// 1 MiB. Spot documents no request size limit; a real group document is a few kilobytes (Spot's SDK's full create
+    /// body is 9 KB; EC2 user data, usually its largest part, is at most 16 KB before base64), and the document is sent
+    /// to Spot and stored in the deployment's journal, so anything near this is a mistake, refused before a deployment.
+    /// </summary>
+    public const int MaxSizeBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The deepest nesting of objects and arrays a read document may have, the root counting as 1: 32. The deployment's
+    /// journal stores the document a few levels deeper, within System.Text.Json's default limit of 64, so a deeper
+    /// document could be loaded but not journaled. Real group documents nest fewer than 10 levels.
+    /// </summary>
+    public const int MaxDepth = 32;
+
     private const string TransformParameter = "transform";
 
     private readonly JsonObject _group;
@@ -127,7 +144,9 @@ public sealed class ElastigroupDocument
     /// <param name="json">The JSON text. A leading byte order mark is ignored.</param>
     /// <returns>The document.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="json"/> is null.</exception>
-    /// <exception cref="ElastigroupDocumentException">The text is not a valid group document; the message says where and why.</exception>
+    /// <exception cref="ElastigroupDocumentException">
+    /// The text is not a valid group document, is larger than <see cref="MaxSizeBytes"/> or nests deeper than <see cref="MaxDepth"/>; the message says where and why.
+    /// </exception>
     public static ElastigroupDocument Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -139,13 +158,14 @@ public sealed class ElastigroupDocument
     /// <param name="utf8Json">The stream, read to its end and not closed. A leading UTF-8 byte order mark is ignored.</param>
     /// <returns>The document.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="utf8Json"/> is null.</exception>
-    /// <exception cref="ElastigroupDocumentException">The content is not a valid group document; the message says where and why.</exception>
+    /// <exception cref="ElastigroupDocumentException">
+    /// The content is not a valid group document, is larger than <see cref="MaxSizeBytes"/> (reading stops there) or nests deeper than
+    /// <see cref="MaxDepth"/>; the message says where and why.
+    /// </exception>
     public static ElastigroupDocument Load(Stream utf8Json)
     {
         ArgumentNullException.ThrowIfNull(utf8Json);
-        using var buffer = new MemoryStream();
-        utf8Json.CopyTo(buffer);
-        var (group, isWrapped) = DocumentReader.ReadUtf8(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), source: null);
+        var (group, isWrapped) = DocumentReader.ReadUtf8(DocumentReader.ReadBounded(utf8Json, source: null, knownLength: null), source: null);
         return new ElastigroupDocument(group, isWrapped);
     }
 
@@ -154,11 +174,21 @@ public sealed class ElastigroupDocument
     /// <returns>The document.</returns>
     /// <exception cref="ArgumentException"><paramref name="path"/> is null or empty.</exception>
     /// <exception cref="IOException">The file cannot be read (for example <see cref="FileNotFoundException"/>).</exception>
-    /// <exception cref="ElastigroupDocumentException">The file is not a valid group document; the message names the file and says where and why.</exception>
+    /// <exception cref="ElastigroupDocumentException">
+    /// The file is not a valid group document, is larger than <see cref="MaxSizeBytes"/> (it is then not read) or nests deeper than
+    /// <see cref="MaxDepth"/>; the message names the file and says where and why.
+    /// </exception>
     public static ElastigroupDocument LoadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var (group, isWrapped) = DocumentReader.ReadUtf8(File.ReadAllBytes(path), source: path);
+        byte[] utf8;
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1))
+        {
+            // A regular file's length is known: one too large is refused without reading it.
+            utf8 = DocumentReader.ReadBounded(stream, path, stream.CanSeek && stream.Length > 0 ? stream.Length : null);
+        }
+
+        var (group, isWrapped) = DocumentReader.ReadUtf8(utf8, source: path);
         return new ElastigroupDocument(group, isWrapped);
     }
 

@@ -241,22 +241,17 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
         return JournalRules.Deserialize(bytes, deploymentId, path);
     }
 
-    private async Task WriteAsync(DeploymentRecord record, bool overwrite, CancellationToken cancellationToken)
+    private Task WriteAsync(DeploymentRecord record, bool overwrite, CancellationToken cancellationToken)
     {
         var path = GetFilePath(record.Id);
-        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
-            System.IO.Directory.CreateDirectory(Directory);
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 16 * 1024, FileOptions.Asynchronous);
-            await using (stream.ConfigureAwait(false))
-            {
-                await JournalRules.SerializeAsync(stream, record, cancellationToken).ConfigureAwait(false);
-                stream.Flush(flushToDisk: true);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var content = JournalRules.Serialize(record);
+            cancellationToken.ThrowIfCancellationRequested();
 
-            // Rename is atomic within a directory: readers and a crash see the old file or the new one.
-            File.Move(temp, path, overwrite);
+            // The file and its directory entry are on the disk before this returns, so before the call it announces.
+            DurableFiles.WriteAtomically(path, content, overwrite);
         }
         catch (IOException) when (!overwrite && File.Exists(path))
         {
@@ -266,25 +261,7 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
         {
             throw JournalRules.WriteFailed(record.Id, path, ex);
         }
-        finally
-        {
-            TryDelete(temp);
-        }
-    }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover *.tmp file is ignored by every reader and harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above.
-        }
+        return Task.CompletedTask;
     }
 }

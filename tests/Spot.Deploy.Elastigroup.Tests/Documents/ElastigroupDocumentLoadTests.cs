@@ -119,8 +119,9 @@ public class ElastigroupDocumentLoadTests
 
             var error = FluentActions.Invoking(() => ElastigroupDocument.Parse(json)).Should().Throw<ElastigroupDocumentException>().Which;
 
-            error.Message.Should().Contain("depth of 64");
+            error.Message.Should().Contain("more than 32 levels deep");
             error.LineNumber.Should().Be(1);
+            error.Column.Should().Be(37, "the 33rd level opens at column 37: {\"a\": and 31 brackets before it");
         }
 
         [Fact]
