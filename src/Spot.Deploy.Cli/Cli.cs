@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spot.Deploy.Aws;
@@ -61,7 +62,7 @@ internal static class Cli
         var deployStrategy = StrategyArgument();
         var deployInputs = new RequestInputs(deploy);
         deploy.Arguments.Add(deployStrategy);
-        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p), output, ct)));
+        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p), output, error, ct)));
         root.Subcommands.Add(deploy);
 
         foreach (var (name, description) in new[]
@@ -93,6 +94,19 @@ internal static class Cli
                 Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
             root.Subcommands.Add(command);
         }
+
+        var abandon = new Command("abandon", "Declare an unfinished deployment over after a person has checked the app: it can no longer be resumed or rolled back, and the app can be deployed again. Changes nothing in Spot or AWS (needs no credentials); the journal keeps who and why.");
+        var abandonId = new Argument<string>("deployment-id") { Description = "The unfinished deployment's id." };
+        var reason = new Option<string>("--reason") { Description = "Why, for the journal: what you checked or did by hand (required; never a secret).", Required = true };
+        var abandonStateDir = StateDirOption();
+        var abandonOutput = OutputOption();
+        abandon.Arguments.Add(abandonId);
+        abandon.Options.Add(reason);
+        abandon.Options.Add(abandonStateDir);
+        abandon.Options.Add(abandonOutput);
+        abandon.SetAction((p, ct) => GuardAsync(error, () => AbandonAsync(p.GetValue(abandonId)!, p.GetValue(reason)!, p.GetValue(abandonStateDir),
+            new EventWriter(output, p.GetValue(abandonOutput)), ct)));
+        root.Subcommands.Add(abandon);
 
         var status = new Command("status", "Show an app's revisions (groups), their capacity, image and instance health, and the routes of the listeners given.");
         var statusApp = new Argument<string>("app") { Description = "The app (its groups' names start with it)." };
@@ -204,6 +218,13 @@ internal static class Cli
             await error.WriteLineAsync("locked: " + e.Message);
             return ExitCodes.Locked;
         }
+        catch (DeploymentStateException e)
+        {
+            // An unfinished, newer or finished deployment stands in the way: nothing was changed, and asking again changes
+            // nothing until a person acts on it, so it is invalid input (3), not a lock that frees itself (4).
+            await error.WriteLineAsync("refused: " + e.Message);
+            return ExitCodes.InvalidInput;
+        }
         catch (DeploymentFailedException e)
         {
             await error.WriteLineAsync((e.Status == DeploymentStatus.RolledBack ? "failed and rolled back: " : "failed, needs attention: ") + e.Message);
@@ -285,7 +306,7 @@ internal static class Cli
         })]),
     };
 
-    private static async Task<int> DeployAsync(string strategy, RequestValues values, TextWriter output, CancellationToken ct)
+    private static async Task<int> DeployAsync(string strategy, RequestValues values, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var writer = new EventWriter(output, values.Output);
         await using var target = await Target.OpenAsync(strategy, values, ct);
@@ -309,9 +330,44 @@ internal static class Cli
                 code == ExitCodes.RolledBack ? $"FAILED and rolled back: {e.Message}" : $"FAILED, needs attention: {e.Message}");
             return code;
         }
+        catch (UnfinishedDeploymentException e)
+        {
+            await error.WriteLineAsync(Unfinished(e, values));
+            return ExitCodes.InvalidInput;
+        }
     }
 
-    private static JsonObject ResultJson(string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error) => new()
+    /// <summary>The refusal of a deploy over an unfinished deployment, with the three exact commands that go on from it.</summary>
+    internal static string Unfinished(UnfinishedDeploymentException e, RequestValues values)
+    {
+        var id = e.DeploymentId ?? "<deployment-id>";
+        var state = values.StateDir is { } dir ? " --state-dir " + Quote(dir) : string.Empty;
+        var endpoints = values.Endpoints;
+        var flags = string.Concat(
+            endpoints.Spot is { } spot ? " --spot-url " + Quote(spot.ToString()) : string.Empty,
+            endpoints.Ec2 is { } ec2 ? " --ec2-endpoint " + Quote(ec2.ToString()) : string.Empty,
+            endpoints.ElasticLoadBalancing is { } elb ? " --elb-endpoint " + Quote(elb.ToString()) : string.Empty);
+        var how = e.Status == DeploymentStatus.Running
+            ? "Running, but no process holds the app's lock: it was interrupted (a crash, a kill)"
+            : e.Status?.ToString();
+        var started = e.StartedAt?.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return string.Join(Environment.NewLine,
+            $"refused: app '{e.AppName}' has an unfinished deployment, {id} ({e.Strategy}, started {started}, {how}).",
+            "A new deployment would start from the groups and routes it left half-changed, and resuming it later would undo the new one;",
+            "nothing was started and nothing was changed. Finish its story first, then deploy again. Look at the app (spot-deploy status), then either",
+            $"  spot-deploy resume {id}{state}{flags}",
+            $"  spot-deploy rollback {id}{state}{flags}",
+            $"  spot-deploy abandon {id} --reason \"<what you checked>\"{state}",
+            "(abandon once a person has put the app right by hand: it changes nothing in Spot or AWS).");
+    }
+
+    /// <summary>A command-line value as typed into a shell: quoted when it holds anything but plain path characters.</summary>
+    private static string Quote(string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:@%+=,~".Contains(c, StringComparison.Ordinal))
+            ? value
+            : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private static JsonObject ResultJson(string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error, bool alreadyFinished = false) => new()
     {
         ["deploymentId"] = id,
         ["status"] = status.ToString(),
@@ -319,6 +375,7 @@ internal static class Cli
         ["groupName"] = group,
         ["elapsedSeconds"] = elapsed?.TotalSeconds,
         ["error"] = error,
+        ["alreadyFinished"] = alreadyFinished,
     };
 
     private static Deployment CreateDeployment(string strategy, RequestValues v, Target target)
@@ -452,7 +509,8 @@ internal static class Cli
             var result = rollback ? await recovery.RollbackAsync(id, writer, ct)
                 : document is not null ? await recovery.ResumeAsync(id, document, writer, ct)
                 : await recovery.ResumeAsync(id, writer, ct);
-            writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null), $"OK: {result}");
+            var text = result.AlreadyFinished ? AlreadyFinished(result, rollback) : $"OK: {result}";
+            writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null, result.AlreadyFinished), text);
             return ExitCodes.Success;
         }
         catch (DeploymentFailedException e)
@@ -461,6 +519,34 @@ internal static class Cli
             writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, code, null, null, e.Message), $"FAILED ({e.Status}): {e.Message}");
             return code;
         }
+    }
+
+    /// <summary>The line for a resume or rollback of a deployment that had finished already (a finished deployment is not an error).</summary>
+    private static string AlreadyFinished(DeploymentResult result, bool rollback) => result.Status switch
+    {
+        DeploymentStatus.Succeeded => $"already finished: deployment {result.DeploymentId} of {result.AppName} had succeeded ({result.GroupName} runs it); nothing to resume.",
+        DeploymentStatus.RolledBack when rollback => $"already finished: deployment {result.DeploymentId} of {result.AppName} was rolled back already; nothing to do.",
+        DeploymentStatus.RolledBack => $"already finished: deployment {result.DeploymentId} of {result.AppName} was rolled back; nothing to resume (deploy again to try its image).",
+        DeploymentStatus.Abandoned => $"already finished: deployment {result.DeploymentId} of {result.AppName} was abandoned; nothing to resume.",
+        _ => $"already finished: deployment {result.DeploymentId} of {result.AppName} is {result.Status}; nothing to do.",
+    };
+
+    // ---- abandon ----
+
+    private static async Task<int> AbandonAsync(string id, string reason, string? stateDir, EventWriter writer, CancellationToken ct)
+    {
+        var services = Target.JournalOnly(stateDir);
+        if (await services.Journal.LoadAsync(id, ct) is null)
+        {
+            throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
+        }
+
+        var who = $"{Environment.UserName} on {Environment.MachineName} (spot-deploy abandon)";
+        var result = await new DeploymentRecovery(services, new DeploymentOptions { Owner = who }).AbandonAsync(id, reason, ct);
+        writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, null, result.Elapsed, null),
+            $"OK: deployment {result.DeploymentId} ({result.Strategy}) of {result.AppName} is abandoned by {who}; nothing was changed in Spot or AWS. "
+            + $"It can no longer be resumed or rolled back; {result.AppName} can be deployed again.");
+        return ExitCodes.Success;
     }
 
     // ---- status ----
@@ -609,10 +695,21 @@ internal sealed class Target : IAsyncDisposable
         return new Target(sandbox.Services, sandbox, sandbox);
     }
 
+    /// <summary>
+    /// The journal and locks of <paramref name="stateDir"/> without Spot or AWS: for commands that change nothing there
+    /// (<c>abandon</c>). The Spot client is a stand-in that refuses every call, so none can be made by mistake.
+    /// </summary>
+    public static DeploymentServices JournalOnly(string? stateDir)
+    {
+        var dir = StateDirectory(stateDir);
+        return new DeploymentServices(DispatchProxy.Create<IElastigroupClient, NoSpotCalls>(), null,
+            new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
+    }
+
     public static Task<Target> OpenRealAsync(string? stateDir, Endpoints endpoints, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var dir = stateDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spot-deploy");
+        var dir = StateDirectory(stateDir);
         var spotOptions = ElastigroupClientOptions.FromEnvironment();
         if (endpoints.Spot is { } spotUrl)
         {
@@ -626,6 +723,9 @@ internal sealed class Target : IAsyncDisposable
         return Task.FromResult(new Target(services, null, null, spot, aws));
     }
 
+    private static string StateDirectory(string? stateDir) =>
+        stateDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spot-deploy");
+
     public async ValueTask DisposeAsync()
     {
         foreach (var client in _clients)
@@ -638,4 +738,11 @@ internal sealed class Target : IAsyncDisposable
             await _owned.DisposeAsync();
         }
     }
+}
+
+/// <summary>The Spot client of a command that makes no Spot call: any call is a bug, refused before it leaves the process.</summary>
+internal class NoSpotCalls : DispatchProxy
+{
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) =>
+        throw new InvalidOperationException($"This command makes no Spot API call, but {targetMethod?.Name} was called.");
 }

@@ -9,10 +9,14 @@ internal static class ExitCodes
     /// <summary>The deployment failed and was rolled back: the app is exactly as it was before.</summary>
     public const int RolledBack = 1;
 
-    /// <summary>The deployment (or its rollback) failed and the app needs a person: see the journal, then <c>resume</c> or <c>rollback</c>.</summary>
+    /// <summary>The deployment (or its rollback) failed and the app needs a person: see the journal, then <c>resume</c>, <c>rollback</c> or <c>abandon</c>.</summary>
     public const int NeedsAttention = 2;
 
-    /// <summary>Invalid input (flags, files, validation): nothing was changed.</summary>
+    /// <summary>
+    /// Invalid input (flags, files, validation), or a call the app's deployments refuse (<c>DeploymentStateException</c>:
+    /// a deploy over an unfinished deployment, a resume or rollback over a newer one, a rollback of a succeeded one, an
+    /// abandon of a finished one): nothing was changed, and the same command fails the same way until a person acts.
+    /// </summary>
     public const int InvalidInput = 3;
 
     /// <summary>Another deployment of the app holds its lock: nothing was changed.</summary>

@@ -271,6 +271,31 @@ public sealed class CliTests
         RequestInputs.ParsePercents("10, 25,100").Should().Equal(10, 25, 100);
         RequestInputs.ParseCapacity("same").Should().BeNull();
     }
+
+    [Fact]
+    public void UnfinishedRefusal_NamesTheThreeCommands_WithTheStateDirAsGiven_QuotedWhenNeeded()
+    {
+        var refused = new UnfinishedDeploymentException("web-20261122T101500Z-1a2b3c4d", "web", DeploymentStatus.Running, "Canary",
+            new DateTimeOffset(2026, 11, 22, 10, 15, 0, TimeSpan.Zero));
+
+        var withSpaces = Cli.Unfinished(refused, new RequestValues { App = "web", StateDir = "/var/lib/spot deploy" });
+        var plain = Cli.Unfinished(refused, new RequestValues { App = "web" });
+
+        withSpaces.Should().Contain("(Canary, started 2026-11-22 10:15:00Z, Running, but no process holds the app's lock: it was interrupted")
+            .And.Contain("  spot-deploy resume web-20261122T101500Z-1a2b3c4d --state-dir \"/var/lib/spot deploy\"")
+            .And.Contain("  spot-deploy rollback web-20261122T101500Z-1a2b3c4d --state-dir \"/var/lib/spot deploy\"")
+            .And.Contain("  spot-deploy abandon web-20261122T101500Z-1a2b3c4d --reason \"<what you checked>\" --state-dir \"/var/lib/spot deploy\"");
+        plain.Should().Contain("  spot-deploy resume web-20261122T101500Z-1a2b3c4d" + Environment.NewLine).And.NotContain("--state-dir");
+    }
+
+    [Fact]
+    public async Task Abandon_WithoutAReason_IsInvalidInput()
+    {
+        var run = await RunAsync("abandon", "web-20261122T101500Z-1a2b3c4d");
+
+        run.ExitCode.Should().Be(ExitCodes.InvalidInput);
+        run.Error.Should().Contain("--reason");
+    }
 }
 
 internal static class InputsParse

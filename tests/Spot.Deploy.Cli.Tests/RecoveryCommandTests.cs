@@ -89,6 +89,120 @@ public sealed class RecoveryCommandTests : IAsyncLifetime
         _sandbox.Groups("web").Should().Equal(before);
     }
 
+    private static string StateOf(string journalFile) =>
+        (string)JsonNode.Parse(File.ReadAllText(journalFile))!["deployment"]!["status"]!;
+
+    private string JournalFile(string id) => Path.Combine(_stateDir, "journal", id + ".json");
+
+    [Fact]
+    public async Task Rollback_Again_AndResume_OfARolledBackDeployment_ReportIt_AndExitZero()
+    {
+        var before = _sandbox.Groups("web");
+        var id = await StoppedDeploymentAsync();
+        (await RunAsync(["rollback", id, .. Endpoints()])).Code.Should().Be(ExitCodes.Success);
+        var mutating = _sandbox.Emulator.Calls.Mutating.Count;
+
+        var again = await RunAsync(["rollback", id, "--output", "json", .. Endpoints()]);
+        var resume = await RunAsync(["resume", id, .. Endpoints()]);
+
+        again.Code.Should().Be(ExitCodes.Success, again.Output + again.Error);
+        var result = JsonNode.Parse(again.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!;
+        ((string?)result["status"]).Should().Be("RolledBack");
+        ((bool?)result["alreadyFinished"]).Should().BeTrue();
+        resume.Code.Should().Be(ExitCodes.Success, resume.Output + resume.Error);
+        resume.Output.Should().Contain($"already finished: deployment {id} of web was rolled back; nothing to resume");
+        _sandbox.Emulator.Calls.Mutating.Should().HaveCount(mutating);
+        _sandbox.Groups("web").Should().Equal(before);
+    }
+
+    [Fact]
+    public async Task Deploy_OverAStoppedDeployment_IsRefusedWithTheThreeCommands_ExitThree_AndChangesNothing()
+    {
+        var id = await StoppedDeploymentAsync();
+        var groups = _sandbox.Groups("web");
+        var mutating = _sandbox.Emulator.Calls.Mutating.Count;
+
+        var (code, output, error) = await RunAsync([.. "deploy canary --app web --phase 100".Split(' '),
+            "--image", Sandbox.ImageV2, "--document", _document, .. Endpoints()]);
+
+        code.Should().Be(ExitCodes.InvalidInput, output + error);
+        var flags = $"--state-dir {_stateDir} --spot-url {_sandbox.Emulator.SpotBaseAddress} --ec2-endpoint {_sandbox.Emulator.Ec2Endpoint} --elb-endpoint {_sandbox.Emulator.ElasticLoadBalancingEndpoint}";
+        error.Should().Contain($"refused: app 'web' has an unfinished deployment, {id} (Canary, started ")
+            .And.Contain("NeedsAttention").And.Contain("nothing was changed")
+            .And.Contain($"  spot-deploy resume {id} {flags}")
+            .And.Contain($"  spot-deploy rollback {id} {flags}")
+            .And.Contain($"  spot-deploy abandon {id} --reason \"<what you checked>\" --state-dir {_stateDir}");
+        _sandbox.Emulator.Calls.Mutating.Should().HaveCount(mutating);
+        _sandbox.Groups("web").Should().Equal(groups);
+        Directory.GetFiles(Path.Combine(_stateDir, "journal"), "*.json").Should().ContainSingle("the refused deployment journaled nothing");
+    }
+
+    [Fact]
+    public async Task Abandon_OfAStoppedDeployment_ExitsZero_JournalsWhoAndWhy_AndTheAppDeploysAgain()
+    {
+        var id = await StoppedDeploymentAsync();
+        var mutating = _sandbox.Emulator.Calls.Mutating.Count;
+
+        var noReason = await RunAsync("abandon", id, "--state-dir", _stateDir);
+        var (code, output, error) = await RunAsync("abandon", id, "--reason", "web__2 never got healthy; checked web__1 serves", "--state-dir", _stateDir);
+        var again = await RunAsync("abandon", id, "--reason", "twice", "--state-dir", _stateDir);
+        var resume = await RunAsync(["resume", id, .. Endpoints()]);
+
+        noReason.Code.Should().Be(ExitCodes.InvalidInput);
+        noReason.Error.Should().Contain("--reason");
+        code.Should().Be(ExitCodes.Success, output + error);
+        output.Should().Contain($"OK: deployment {id} (Canary) of web is abandoned by ").And.Contain("nothing was changed in Spot or AWS");
+        StateOf(JournalFile(id)).Should().Be("Abandoned");
+        var note = JsonNode.Parse(File.ReadAllText(JournalFile(id)))!["deployment"]!["entries"]!.AsArray()
+            .Single(e => (string?)e!["operation"] == "abandoned")!["data"]!;
+        ((string?)note["reason"]).Should().Be("web__2 never got healthy; checked web__1 serves");
+        ((string?)note["by"]).Should().Contain("spot-deploy abandon").And.Contain(Environment.MachineName);
+        again.Code.Should().Be(ExitCodes.InvalidInput);
+        again.Error.Should().Contain("refused: ").And.Contain("is finished (Abandoned)");
+        resume.Code.Should().Be(ExitCodes.Success, resume.Output + resume.Error);
+        resume.Output.Should().Contain($"already finished: deployment {id} of web was abandoned; nothing to resume");
+        _sandbox.Emulator.Calls.Mutating.Should().HaveCount(mutating, "abandon, a refused abandon and a resume of an abandoned deployment change nothing");
+
+        var deploy = await RunAsync([.. "deploy canary --app web --phase 100 --output json".Split(' '),
+            "--image", Sandbox.ImageV2, "--document", _document, .. Endpoints()]);
+
+        deploy.Code.Should().Be(ExitCodes.Success, deploy.Output + deploy.Error);
+        _sandbox.Groups("web").Where(g => g.Split(' ')[1] != "0/0/0")
+            .Should().ContainSingle("exactly one revision serves").Which.Should().Contain(Sandbox.ImageV2);
+        var oldResume = await RunAsync(["resume", id, .. Endpoints()]);
+        oldResume.Code.Should().Be(ExitCodes.InvalidInput, "an old deployment is never resumed over a newer one");
+        oldResume.Error.Should().Contain("refused: ").And.Contain("a newer deployment of the app");
+    }
+
+    [Fact]
+    public async Task Resume_OfASucceededDeployment_ExitsZero_AndRollbackOfItIsInvalidInput()
+    {
+        var deploy = await RunAsync([.. "deploy canary --app web --phase 100 --output json".Split(' '),
+            "--image", Sandbox.ImageV2, "--document", _document, .. Endpoints()]);
+        deploy.Code.Should().Be(ExitCodes.Success, deploy.Output + deploy.Error);
+        var id = (string)JsonNode.Parse(deploy.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!["deploymentId"]!;
+        var mutating = _sandbox.Emulator.Calls.Mutating.Count;
+
+        var resume = await RunAsync(["resume", id, .. Endpoints()]);
+        var rollback = await RunAsync(["rollback", id, .. Endpoints()]);
+
+        resume.Code.Should().Be(ExitCodes.Success, resume.Output + resume.Error);
+        resume.Output.Should().Contain($"already finished: deployment {id} of web had succeeded (web__2 runs it); nothing to resume");
+        rollback.Code.Should().Be(ExitCodes.InvalidInput, rollback.Output + rollback.Error);
+        rollback.Error.Should().Contain("refused: ").And.Contain("succeeded").And.Contain("deploy the previous image");
+        _sandbox.Emulator.Calls.Mutating.Should().HaveCount(mutating);
+        StateOf(JournalFile(id)).Should().Be("Succeeded");
+    }
+
+    [Fact]
+    public async Task Abandon_OfAnUnknownDeployment_IsInvalidInput()
+    {
+        var (code, _, error) = await RunAsync("abandon", "web-20260101T000000Z-00000000", "--reason", "typo", "--state-dir", _stateDir);
+
+        code.Should().Be(ExitCodes.InvalidInput);
+        error.Should().Contain("no deployment 'web-20260101T000000Z-00000000'");
+    }
+
     [Fact]
     public async Task Rollback_OfAnUnknownDeployment_IsInvalidInput_AndChangesNothing()
     {
