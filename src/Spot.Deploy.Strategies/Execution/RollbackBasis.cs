@@ -55,7 +55,7 @@ internal sealed record SpotRollRollback(SpotRollRequest Request, string ForwardR
     public override IReadOnlyList<Operation> Plan(RollbackFacts facts, string? newGroupId)
     {
         var forward = SpotRollPlanner.Plan(Request);
-        var plan = SpotRollPlanner.PlanRollback(new SpotRollRollbackRequest(forward, facts.ImageChangeStarted, facts.Roll is not null));
+        var plan = SpotRollPlanner.PlanRollback(new SpotRollRollbackRequest(forward, facts.ImageChangeStarted, facts.RollStarted));
         return [.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), [], ForwardRollStep))];
     }
 }

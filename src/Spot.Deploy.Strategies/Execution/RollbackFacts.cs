@@ -1,5 +1,3 @@
-using Spot.Deploy.Planning;
-
 namespace Spot.Deploy.Strategies.Execution;
 
 /// <summary>What the attempted operations of a deployment changed, as a rollback planner needs it.</summary>
@@ -14,14 +12,8 @@ internal sealed class RollbackFacts
     /// <summary>Spot roll: the image change was attempted.</summary>
     public bool ImageChangeStarted { get; set; }
 
-    /// <summary>Spot roll: the roll start was attempted (its step id, to find the roll).</summary>
-    public string? RollStep { get; set; }
-
-    /// <summary>Spot roll: the roll start that was attempted, as planned.</summary>
-    public RollGroupOperation? Roll { get; set; }
-
-    /// <summary>Routes may have been changed (a traffic step was attempted).</summary>
-    public bool RoutesMayHaveChanged { get; set; }
+    /// <summary>Spot roll: the forward roll's start was attempted.</summary>
+    public bool RollStarted { get; set; }
 
     /// <summary>Facts from every attempted operation of <paramref name="operations"/>.</summary>
     public static RollbackFacts Of(IEnumerable<Operation> operations, RunState state)
@@ -34,6 +26,4 @@ internal sealed class RollbackFacts
 
         return facts;
     }
-
-    internal static GroupRef Ref(string name, string? id, GroupRole role) => new(name, id, role);
 }

@@ -34,7 +34,7 @@ internal sealed record RollGroupOperation : Operation
     {
         if (ReverseOf is null)
         {
-            facts.Roll = this;
+            facts.RollStarted = true;
         }
     }
 
