@@ -175,6 +175,12 @@ public sealed record BlueGreenRequest
     /// </summary>
     public IReadOnlyList<int>? TrafficShiftPercents { get; init; }
 
+    /// <summary>
+    /// The unit of the stage group's document and its instance weights. The planned capacity is in this unit; same as
+    /// running is refused when production counts in another unit. Null (not stated): the capacity keeps the unit it came with.
+    /// </summary>
+    public InstanceWeights? Weights { get; init; }
+
     /// <summary>A common shift: 10 → 25 → 50 → 100 %.</summary>
     public static IReadOnlyList<int> DefaultTrafficShift { get; } = [10, 25, 50, 100];
 }
@@ -325,7 +331,7 @@ public static class BlueGreenPlanner
         RecordedGroup? recordedProduction = production is null
             ? null
             : new RecordedGroup(production.Id, production.Name, production.Capacity ?? Capacity.Zero);
-        var (planned, source) = request.Capacity.Resolve(production is { IsRunning: true } ? production.Capacity : null);
+        var (planned, source) = request.Capacity.Resolve(production is { IsRunning: true } ? recordedProduction : null, request.Weights);
 
         var setAside = new List<SetAsideGroup>(stageGroups.Count);
         var setup = new List<PlanStep>();

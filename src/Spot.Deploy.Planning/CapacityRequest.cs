@@ -110,6 +110,42 @@ public sealed class CapacityRequest
         return (capacity, source);
     }
 
+    /// <summary>
+    /// <see cref="Resolve(Capacity?)"/> in the unit of the new group's document: the numbers are taken in
+    /// <paramref name="weights"/>' unit (a fixed capacity's, a running group's or the fallback's alike).
+    /// </summary>
+    /// <param name="running">The running group (null when nothing runs).</param>
+    /// <param name="weights">The new group's unit and weights, from its document; null keeps <see cref="Resolve(Capacity?)"/>.</param>
+    /// <exception cref="DeploymentValidationException">
+    /// As <see cref="Resolve(Capacity?)"/>; or the fixed capacity names another unit than the document (field
+    /// <c>Capacity.Unit</c>); or same as running is asked of a group that counts in another unit than the document (field
+    /// <c>Capacity</c>): its numbers would mean a different fleet.
+    /// </exception>
+    internal (Capacity Capacity, CapacitySource Source) Resolve(RecordedGroup? running, InstanceWeights? weights)
+    {
+        if (weights is null)
+        {
+            // Unit not stated: the numbers keep the unit they came with (a library caller that plans without a document).
+            return Resolve(running?.Capacity);
+        }
+
+        if (Mode == CapacityMode.Fixed && !string.Equals(Capacity.Unit, Capacity.InstanceUnit, StringComparison.Ordinal)
+            && !string.Equals(Capacity.Unit, weights.Unit, StringComparison.Ordinal))
+        {
+            throw new DeploymentValidationException("Capacity.Unit",
+                $"The fixed capacity is in {Capacity.Unit} units but the document counts capacity in {weights.Unit} units (capacity.unit).");
+        }
+
+        if (Mode == CapacityMode.SameAsRunning && running is not null && !string.Equals(running.Capacity.Unit, weights.Unit, StringComparison.Ordinal))
+        {
+            throw new DeploymentValidationException("Capacity",
+                $"The running group {running.Name} ({running.Id}) counts its capacity in {running.Capacity.Unit} units ({running.Capacity}) but the document counts in {weights.Unit} units: the same numbers would mean a different fleet. Give a fixed capacity in {weights.Unit} units.");
+        }
+
+        var (capacity, source) = Resolve(running?.Capacity);
+        return (new Capacity(capacity.Minimum, capacity.Target, capacity.Maximum, weights.Unit), source);
+    }
+
     /// <summary>For example <c>Fixed (min 1, target 2, max 4)</c>.</summary>
     public override string ToString() =>
         Mode == CapacityMode.Fixed ? $"Fixed ({Capacity})" : $"Same as running (fallback {Capacity})";

@@ -54,10 +54,14 @@ public sealed record PhaseStep
     }
 
     /// <summary>For example <c>25 %</c> or <c>3 instances</c>.</summary>
-    public override string ToString() =>
+    public override string ToString() => Describe(InstanceWeights.Instances);
+
+    /// <summary>For example <c>25 %</c>, <c>3 instances</c> or <c>6 weight units</c>: a count in the new group's unit.</summary>
+    /// <param name="weights">The new group's unit.</param>
+    public string Describe(InstanceWeights weights) =>
         Unit == StepUnit.Percent
             ? string.Create(CultureInfo.InvariantCulture, $"{Value} %")
-            : string.Create(CultureInfo.InvariantCulture, $"{Value} instances");
+            : string.Create(CultureInfo.InvariantCulture, $"{Value} {(weights ?? InstanceWeights.Instances).Plural}");
 }
 
 /// <summary>
@@ -122,7 +126,14 @@ public sealed record CanaryPhase(PhaseStep Step, DownsizeStep? Downsize = null);
 /// <param name="Previous">The previous group with its pre-setup capacity (P is its target); null on a first deployment.</param>
 /// <param name="Step">How far the new group grows.</param>
 /// <param name="Downsize">An explicit downsize of the previous group; null for the inverse proportion.</param>
-public sealed record PhaseRequest(string NewGroupName, Capacity PlannedCapacity, RecordedGroup? Previous, PhaseStep Step, DownsizeStep? Downsize = null);
+public sealed record PhaseRequest(string NewGroupName, Capacity PlannedCapacity, RecordedGroup? Previous, PhaseStep Step, DownsizeStep? Downsize = null)
+{
+    /// <summary>
+    /// The new group's unit and instance weights; null means instances. In weight units a percent phase asks for at
+    /// least <see cref="InstanceWeights.SmallestWeight"/> and a count below it is refused.
+    /// </summary>
+    public InstanceWeights? Weights { get; init; }
+}
 
 /// <summary>The numbers of one phase and its steps: scale new, wait; then scale previous, wait.</summary>
 public sealed record PhasePlan
@@ -190,7 +201,7 @@ public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Ph
             for (var i = 0; i < Phases.Count; i++)
             {
                 var phase = Phases[i];
-                stages.Add((string.Create(CultureInfo.InvariantCulture, $"phase {i + 1} of {Phases.Count} ({phase.Step})"), i > 0, [.. phase.Steps]));
+                stages.Add((string.Create(CultureInfo.InvariantCulture, $"phase {i + 1} of {Phases.Count} ({phase.Step.Describe(Setup.Weights)})"), i > 0, [.. phase.Steps]));
             }
 
             stages[^1].Steps.AddRange(cleanup);
@@ -232,7 +243,7 @@ public static class PhasePlanner
             throw new DeploymentValidationException("Step", "A phase needs a step.");
         }
 
-        return PlanPhase(request, "Downsize");
+        return PlanPhase(request, request.Weights ?? InstanceWeights.Instances, "Step", "Downsize");
     }
 
     /// <summary>
@@ -240,8 +251,19 @@ public static class PhasePlanner
     /// may shrink the new group, no count may exceed the planned maximum, and the last must be final.
     /// </summary>
     /// <exception cref="DeploymentValidationException">The phase list is invalid (the field names the phase).</exception>
-    public static IReadOnlyList<PhasePlan> PlanPhases(string newGroupName, Capacity plannedCapacity, RecordedGroup? previous, IReadOnlyList<CanaryPhase> phases)
+    public static IReadOnlyList<PhasePlan> PlanPhases(string newGroupName, Capacity plannedCapacity, RecordedGroup? previous, IReadOnlyList<CanaryPhase> phases) =>
+        PlanPhases(newGroupName, plannedCapacity, previous, phases, InstanceWeights.Instances);
+
+    /// <summary>
+    /// <see cref="PlanPhases(string, Capacity, RecordedGroup?, IReadOnlyList{CanaryPhase})"/> for a new group counted in
+    /// <paramref name="weights"/>' unit: every number is in that unit, a percent phase asks for at least the smallest
+    /// weight, a count below the smallest weight is refused, and a previous group that counts in another unit needs an
+    /// explicit downsize in every phase but the final one.
+    /// </summary>
+    /// <exception cref="DeploymentValidationException">The phase list is invalid (the field names the phase).</exception>
+    public static IReadOnlyList<PhasePlan> PlanPhases(string newGroupName, Capacity plannedCapacity, RecordedGroup? previous, IReadOnlyList<CanaryPhase> phases, InstanceWeights weights)
     {
+        ArgumentNullException.ThrowIfNull(weights);
         if (phases is null || phases.Count == 0)
         {
             throw new DeploymentValidationException("Phases", "At least one phase is required.");
@@ -275,7 +297,7 @@ public static class PhasePlanner
                     string.Create(CultureInfo.InvariantCulture, $"A count of {phase.Step.Value} is above the planned maximum of {plannedCapacity.Maximum}."));
             }
 
-            var plan = PlanPhase(new PhaseRequest(newGroupName, plannedCapacity, previous, phase.Step, phase.Downsize), field + ".Downsize");
+            var plan = PlanPhase(new PhaseRequest(newGroupName, plannedCapacity, previous, phase.Step, phase.Downsize), weights, field + ".Step", field + ".Downsize");
             if (i > 0 && plan.NewCapacity.Target < plans[i - 1].NewCapacity.Target)
             {
                 throw new DeploymentValidationException(field + ".Step",
@@ -301,7 +323,7 @@ public static class PhasePlanner
     public static DeploymentPlan PlanCanary(SetupPlan setup, IReadOnlyList<CanaryPhase> phases)
     {
         ArgumentNullException.ThrowIfNull(setup);
-        return new DeploymentPlan(setup, PlanPhases(setup.NewGroupName, setup.PlannedCapacity, setup.Previous, phases));
+        return new DeploymentPlan(setup, PlanPhases(setup.NewGroupName, setup.PlannedCapacity, setup.Previous, phases, setup.Weights));
     }
 
     /// <summary>Plans a Basic deployment: one phase at 100 %.</summary>
@@ -319,7 +341,7 @@ public static class PhasePlanner
         return (int)(((2L * percent * total) + 100L) / 200L);
     }
 
-    private static PhasePlan PlanPhase(PhaseRequest request, string downsizeField)
+    private static PhasePlan PlanPhase(PhaseRequest request, InstanceWeights weights, string stepField, string downsizeField)
     {
         if (string.IsNullOrEmpty(request.NewGroupName))
         {
@@ -337,8 +359,16 @@ public static class PhasePlanner
         var step = request.Step;
         var plannedTarget = planned.Target;
         var isFinal = step.Unit == StepUnit.Percent ? step.Value >= 100 : step.Value >= plannedTarget;
+        if (step.Unit == StepUnit.Count && step.Value < weights.SmallestWeight && !isFinal)
+        {
+            throw new DeploymentValidationException(stepField,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"A count of {step.Value} weight units is below the smallest instance weight ({weights.SmallestWeight}): Spot launches whole instances, so the phase would run more than it says. Ask for at least {weights.SmallestWeight}."));
+        }
+
+        // Percent: at least one instance's worth (1 in instance units, the smallest weight in weight units), never above S.
         var newTarget = step.Unit == StepUnit.Percent
-            ? Math.Max(1, PercentOf(Math.Min(step.Value, 100), plannedTarget))
+            ? Math.Min(plannedTarget, Math.Max(weights.SmallestWeight, PercentOf(Math.Min(step.Value, 100), plannedTarget)))
             : Math.Min(step.Value, plannedTarget);
         var newCapacity = isFinal ? planned : planned.WithExactly(newTarget);
 
@@ -357,6 +387,13 @@ public static class PhasePlanner
                 int previousTarget;
                 if (request.Downsize is not { } downsize)
                 {
+                    if (!string.Equals(preSetup.Unit, planned.Unit, StringComparison.Ordinal))
+                    {
+                        // P − new subtracts one unit from another: refuse rather than guess a conversion.
+                        throw new DeploymentValidationException(downsizeField,
+                            $"The previous group {previous.Name} counts its capacity in {preSetup.Unit} units, the new group in {planned.Unit} units, so the new group's growth says nothing about how far to shrink it. Give this phase an explicit downsize (a percentage of {previous.Name}'s target).");
+                    }
+
                     previousTarget = Math.Max(0, preSetupTarget - newTarget);
                 }
                 else if (downsize.Unit == StepUnit.Percent)

@@ -38,6 +38,13 @@ public sealed record SetupRequest
     /// restored by a rollback — and never deleted afterwards. Without it such a group is refused. Default false.
     /// </summary>
     public bool AdoptUnversionedGroup { get; init; }
+
+    /// <summary>
+    /// The unit of the new group's document and its instance weights. The planned capacity and the phases are in this
+    /// unit (docs/semantics.md#capacity-in-weight-units); same as running is refused when the previous group counts in
+    /// another unit. Null (not stated): the capacity keeps the unit it came with and phases count whole units.
+    /// </summary>
+    public InstanceWeights? Weights { get; init; }
 }
 
 /// <summary>The setup of a Basic or Canary deployment: every number and name, and the steps in order.</summary>
@@ -105,6 +112,9 @@ public sealed record SetupPlan
     /// setup stage, the deletes as clean-up steps once every phase succeeded.
     /// </summary>
     public IReadOnlyList<PlanStep> Steps { get; }
+
+    /// <summary>The new group's unit and instance weights (from its document); <see cref="InstanceWeights.Instances"/> unless the request gave them.</summary>
+    public InstanceWeights Weights { get; internal init; } = InstanceWeights.Instances;
 
     /// <summary>A reference to the group this deployment creates.</summary>
     public GroupRef NewGroup => new(NewGroupName, null, GroupRole.New);
@@ -200,7 +210,7 @@ public static class SetupPlanner
         var emptyToDelete = empty.GetRange(0, deleteCount);
         var emptyKept = empty.GetRange(deleteCount, empty.Count - deleteCount);
 
-        var (planned, source) = request.Capacity.Resolve(previous?.Capacity);
+        var (planned, source) = request.Capacity.Resolve(previous, request.Weights);
         var newName = RevisionName.Format(request.AppName, newRevision);
 
         var steps = new List<PlanStep>(1 + leftovers.Count + scaleDown.Count + emptyToDelete.Count)
@@ -223,7 +233,10 @@ public static class SetupPlanner
         }
 
         return new SetupPlan(request.AppName, newRevision, planned, source, previous,
-            leftovers.AsReadOnly(), scaleDown.AsReadOnly(), emptyKept.AsReadOnly(), emptyToDelete.AsReadOnly(), steps.AsReadOnly());
+            leftovers.AsReadOnly(), scaleDown.AsReadOnly(), emptyKept.AsReadOnly(), emptyToDelete.AsReadOnly(), steps.AsReadOnly())
+        {
+            Weights = request.Weights ?? InstanceWeights.Instances,
+        };
     }
 }
 
