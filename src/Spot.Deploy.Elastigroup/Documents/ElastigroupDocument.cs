@@ -36,7 +36,7 @@ namespace Spot.Deploy.Elastigroup;
 /// <see cref="JsonNode"/>, use it from one thread at a time, or give each thread a <see cref="Clone"/>.
 /// </para>
 /// </remarks>
-public sealed class ElastigroupDocument
+public sealed partial class ElastigroupDocument
 {
     /// <summary>
     /// The largest document <see cref="Parse"/>, <see cref="Load"/> and <see cref="LoadFile"/> accept, in UTF-8 bytes:
@@ -480,11 +480,11 @@ public sealed class ElastigroupDocument
     private int? GetInt32(params ReadOnlySpan<string> names)
     {
         var node = Find(names);
-        if (node is null)
-        {
-            return null;
-        }
+        return node is null ? null : WholeNumber(node, PathTo(names));
+    }
 
+    private static int WholeNumber(JsonNode node, string path)
+    {
         var text = node.GetValueKind() switch
         {
             JsonValueKind.Number => DocumentJson.RawNumber(node.AsValue()),
@@ -501,7 +501,7 @@ public sealed class ElastigroupDocument
             return (int)number;
         }
 
-        throw WrongKind(node, PathTo(names), "a whole number");
+        throw WrongKind(node, path, "a whole number");
     }
 
     private string[]? GetImages()
