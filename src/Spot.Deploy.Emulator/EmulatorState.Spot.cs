@@ -72,11 +72,7 @@ public sealed partial class EmulatorState
             SpotDocuments.RemoveReadOnlyFields(document);
             var spotGroup = AddSpotGroup(id ?? NewId("sig"), document, createdAt, updatedAt);
             var image = SpotDocuments.ImageId(spotGroup.Document);
-            var launchedAt = now - BootTimeOf(image) - Options.HealthCheckDelay;
-            for (var i = 0; i < SpotDocuments.Capacity(spotGroup.Document).Target; i++)
-            {
-                Launch(spotGroup, launchedAt, rollId: null, batchNumber: 0, surge: false);
-            }
+            ReconcileSpotGroup(spotGroup, now - BootTimeOf(image) - Options.HealthCheckDelay);
 
             return spotGroup.Id;
         }
@@ -262,6 +258,8 @@ public sealed partial class EmulatorState
                 instances.Add(new JsonObject
                 {
                     ["id"] = instance.Id,
+                    ["instanceType"] = instance.InstanceType,
+                    ["weight"] = Weight(group, instance),
                     ["state"] = InstanceState(instance, now),
                     ["health"] = InstanceHealth(instance, now),
                 });
@@ -376,24 +374,32 @@ public sealed partial class EmulatorState
 
     /// <summary>
     /// Makes the group's live instances (not counting a roll's extra ones) match its target: launches the
-    /// missing ones (as far as a shortfall allows) or terminates the newest surplus ones at once.
+    /// missing ones (as far as a shortfall allows) or terminates the newest surplus ones at once. The target is counted
+    /// in the group's unit: in <c>weight</c> units each instance counts its type's weight, instances are launched until
+    /// their weights reach the target (the last one may overshoot it: Spot launches whole instances), and the newest are
+    /// terminated while the rest still reach it. The number of instances never exceeds the target (weights are at least 1).
     /// </summary>
     private (List<SpotInstance> Launched, List<SpotInstance> Terminated) ReconcileSpotGroup(SpotGroup group, DateTimeOffset now)
     {
         var target = SpotDocuments.Capacity(group.Document).Target;
-        var regular = group.Instances.Where(i => i.TerminatedAt is null && !i.Surge).ToList();
+        var regular = group.Instances.Where(i => i.TerminatedAt is null && !i.Surge).OrderByDescending(i => i.LaunchSequence).ToList();
+        var capacity = regular.Sum(i => Weight(group, i));
         var launched = new List<SpotInstance>();
         var terminated = new List<SpotInstance>();
-        if (regular.Count > target)
+        foreach (var instance in regular)
         {
-            foreach (var instance in regular.OrderByDescending(i => i.LaunchSequence).Take(regular.Count - target))
+            var weight = Weight(group, instance);
+            if (capacity - weight < target)
             {
-                instance.TerminatedAt = now;
-                terminated.Add(instance);
+                break;
             }
+
+            instance.TerminatedAt = now;
+            terminated.Add(instance);
+            capacity -= weight;
         }
 
-        for (var missing = target - regular.Count; missing > 0; missing--)
+        while (capacity < target)
         {
             if (Launch(group, now, rollId: null, batchNumber: 0, surge: false) is not { } instance)
             {
@@ -401,10 +407,13 @@ public sealed partial class EmulatorState
             }
 
             launched.Add(instance);
+            capacity += Weight(group, instance);
         }
 
         return (launched, terminated);
     }
+
+    private static int Weight(SpotGroup group, SpotInstance instance) => SpotDocuments.InstanceWeight(group.Document, instance.InstanceType);
 
     /// <summary>Launches one instance with the group's current image, unless a capacity shortfall leaves no room.</summary>
     private SpotInstance? Launch(SpotGroup group, DateTimeOffset at, string? rollId, int batchNumber, bool surge)

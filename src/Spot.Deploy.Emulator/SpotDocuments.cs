@@ -185,11 +185,104 @@ internal static class SpotDocuments
             .ToList();
     }
 
-    /// <summary>The instance type new instances get: the first spot type, else the on-demand type.</summary>
+    /// <summary>
+    /// The instance type new instances get: the first spot type, else the on-demand type (the emulator has no market, so
+    /// it always launches this one; in weight units each instance counts this type's weight).
+    /// </summary>
     internal static string InstanceType(JsonObject group) =>
         (At(group, "compute", "instanceTypes", "spot") is JsonArray { Count: > 0 } spot ? AsString(spot[0]) : null)
         ?? AsString(At(group, "compute", "instanceTypes", "ondemand"))
         ?? "m5.large";
+
+    /// <summary>
+    /// What one instance of <paramref name="instanceType"/> counts towards the target: 1 in <c>instance</c> units; in
+    /// <c>weight</c> units its <c>compute.instanceTypes.weights[].weightedCapacity</c> (validation makes sure every type
+    /// the group launches has one; 1 if an update took it away since).
+    /// </summary>
+    internal static int InstanceWeight(JsonObject group, string instanceType)
+    {
+        if (!IsWeighted(group))
+        {
+            return 1;
+        }
+
+        return Weights(group).TryGetValue(instanceType, out var weight) && weight >= 1 ? weight : 1;
+    }
+
+    /// <summary>True when the group counts its capacity in <c>weight</c> units.</summary>
+    internal static bool IsWeighted(JsonObject group) => string.Equals(AsString(At(group, "capacity", "unit")), "weight", StringComparison.Ordinal);
+
+    /// <summary>The weights of <c>compute.instanceTypes.weights</c> that are well formed (type → weight).</summary>
+    private static Dictionary<string, int> Weights(JsonObject group)
+    {
+        var weights = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (At(group, "compute", "instanceTypes", "weights") is JsonArray entries)
+        {
+            foreach (var entry in entries.OfType<JsonObject>())
+            {
+                if (AsString(entry["instanceType"]) is { } type && TryGetInt32(entry["weightedCapacity"], out var weight))
+                {
+                    weights.TryAdd(type, weight);
+                }
+            }
+        }
+
+        return weights;
+    }
+
+    /// <summary>Every instance type the group names: <c>ondemand</c>, <c>onDemandTypes</c>, <c>spot</c>, <c>preferredSpot</c>.</summary>
+    private static IEnumerable<string> InstanceTypes(JsonObject group)
+    {
+        if (AsString(At(group, "compute", "instanceTypes", "ondemand")) is { } onDemand)
+        {
+            yield return onDemand;
+        }
+
+        foreach (var list in (string[])["onDemandTypes", "spot", "preferredSpot"])
+        {
+            if (At(group, "compute", "instanceTypes", list) is JsonArray types)
+            {
+                foreach (var type in types.Select(AsString).OfType<string>())
+                {
+                    yield return type;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A group in <c>weight</c> units needs a whole-number weight of at least 1 for every instance type it names, and at
+    /// least one weight (the emulator's reading of Spot's OpenAPI, which defines weights per type for this unit only).
+    /// </summary>
+    private static void ValidateWeights(JsonObject group)
+    {
+        const string Field = "group.compute.instanceTypes.weights";
+        if (At(group, "compute", "instanceTypes", "weights") is { } node)
+        {
+            if (node is not JsonArray entries || entries.Any(e => e is not JsonObject o || AsString(o["instanceType"]) is null
+                || !TryGetInt32(o["weightedCapacity"], out var w) || w < 1))
+            {
+                throw SpotRequestException.Validation(Field, "weights must be an array of {\"instanceType\": …, \"weightedCapacity\": a whole number of at least 1}.");
+            }
+        }
+
+        if (!IsWeighted(group))
+        {
+            return;
+        }
+
+        var weights = Weights(group);
+        if (weights.Count == 0)
+        {
+            throw SpotRequestException.Validation(Field, "a group whose capacity unit is weight needs compute.instanceTypes.weights.");
+        }
+
+        var missing = InstanceTypes(group).Where(t => !weights.ContainsKey(t)).Distinct(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0)
+        {
+            throw SpotRequestException.Validation(Field, $"a group whose capacity unit is weight needs a weight for every instance type; missing: {string.Join(", ", missing)}.");
+        }
+    }
 
     /// <summary>The availability zones named in <c>compute.availabilityZones</c> (empty when the group uses <c>subnetIds</c>).</summary>
     internal static IReadOnlyList<string> AvailabilityZones(JsonObject group) =>
@@ -230,6 +323,7 @@ internal static class SpotDocuments
             throw SpotRequestException.Validation("group.capacity.unit", "unit must be \"instance\" or \"weight\".");
         }
 
+        ValidateWeights(group);
         if (At(group, "compute", "launchSpecification") is not JsonObject launchSpecification)
         {
             throw SpotRequestException.Validation("group.compute.launchSpecification", "compute.launchSpecification is required and must be an object.");

@@ -193,7 +193,9 @@ public sealed partial class EmulatorState
         var now = Now;
         var target = SpotDocuments.Capacity(group.Document).Target;
         var blue = group.Instances.Where(i => i.TerminatedAt is null && !i.Surge).OrderBy(i => i.LaunchSequence).Select(i => i.Id).ToList();
-        var batchSize = Math.Max(1, (int)Math.Ceiling(target * batchSizePercentage / 100.0));
+        // Batches replace instances one for one; in weight units the target is no instance count, so the group's instances are.
+        var batchBase = SpotDocuments.IsWeighted(group.Document) ? blue.Count : target;
+        var batchSize = Math.Max(1, (int)Math.Ceiling(batchBase * batchSizePercentage / 100.0));
         var roll = new SpotRoll
         {
             Id = NewId("sbgd"),
@@ -487,7 +489,7 @@ public sealed partial class EmulatorState
         var counted = 0;
         foreach (var victim in victims)
         {
-            counted += victim.Surge ? 0 : 1;
+            counted += victim.Surge ? 0 : SpotDocuments.InstanceWeight(group.Document, victim.InstanceType);
             victim.TerminatedAt = now;
             victim.Detached = true;
             victim.Surge = false;
