@@ -71,7 +71,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
                 var elapsed = _start is { } begun ? live.Time - begun : TimeSpan.Zero;
                 var traffic = _trafficPercent is { } percent ? string.Create(CultureInfo.InvariantCulture, $" · traffic {percent} % new") : string.Empty;
                 WriteStatus(string.Create(CultureInfo.InvariantCulture,
-                    $"{Prefix}[+{Clock(elapsed)}] {_stage} · {live.GroupId} {live.Healthy}/{live.Target} healthy ({live.Total} running, poll {live.Polls}){traffic}"));
+                    $"{Prefix}[+{Clock(elapsed)}] {_stage} · {live.GroupId} {live.Healthy}/{live.Target}{Units(live)} healthy ({live.Total} running, poll {live.Polls}){traffic}"));
                 return;
             }
 
@@ -104,6 +104,10 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
             }
         }
     }
+
+    /// <summary>Nothing for instances (as always); <c> weight units</c> for a group counted in weights.</summary>
+    private static string Units(InstancesProgressEvent e) =>
+        string.Equals(e.Unit, "weight", StringComparison.Ordinal) ? " weight units" : string.Empty;
 
     private void WriteStatus(string text)
     {
@@ -184,7 +188,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
         GroupRenamedEvent e => $"  group {e.GroupId} renamed to {e.NewName}",
         GroupDeletedEvent e => $"  deleted group {e.Name} ({e.GroupId})",
         TrafficWeightsEvent e => string.Create(CultureInfo.InvariantCulture, $"  traffic: {e.PercentToNew} % to the new group (weights {e.NewWeight}/{e.OldWeight}) on {e.Routes} route(s)"),
-        InstancesProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  {e.GroupId}: {e.Healthy}/{e.Target} healthy ({e.Total} running)"),
+        InstancesProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  {e.GroupId}: {e.Healthy}/{e.Target}{Units(e)} healthy ({e.Total} running)"),
         GateEvent e => $"  gate of \"{e.StageName}\": {e.Verdict}{(e.Reason is null ? string.Empty : " - " + e.Reason)}",
         RollProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  roll {e.RollId} of {e.GroupId}: {e.Status} {e.Percent:0} %"),
         RollbackStartedEvent e => string.Create(CultureInfo.InvariantCulture, $"ROLLBACK of {e.DeploymentId} ({e.Steps} step(s)): {e.Reason}"),

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Spot.Deploy.Aws;
 using Spot.Deploy.Elastigroup;
+using Spot.Deploy.Planning;
 
 namespace Spot.Deploy.Strategies;
 
@@ -58,15 +59,46 @@ public sealed class SteadyStateWaiter
     /// <exception cref="SteadyStateTimeoutException">The group was not steady within <see cref="SteadyStateOptions.Timeout"/>.</exception>
     /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
     /// <exception cref="InvalidOperationException">Target-group health is required but there is no router or no target group.</exception>
-    public async Task<SteadyStateResult> WaitAsync(
+    public Task<SteadyStateResult> WaitAsync(
         string groupId,
         int target,
+        IReadOnlyList<string>? targetGroupArns = null,
+        SteadyStateOptions? options = null,
+        IProgress<DeploymentEvent>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        WaitForCapacityAsync(groupId, target, InstanceWeights.Instances, targetGroupArns, options, progress, cancellationToken);
+
+    /// <summary>
+    /// <see cref="WaitAsync"/> for a group whose capacity is counted in <paramref name="weights"/>' unit. In weight units
+    /// the healthy capacity is the sum of the <c>HEALTHY</c> instances' weights (each instance's type, from the group
+    /// status, looked up in <paramref name="weights"/>); the group is steady when that reaches <paramref name="target"/>
+    /// and the group holds less than one instance more than the target needs (Spot launches whole instances). Every poll
+    /// then reads both the healthiness and the status. In instance units this is <see cref="WaitAsync"/>.
+    /// </summary>
+    /// <param name="groupId">The group.</param>
+    /// <param name="target">The healthy capacity to wait for, in the group's unit (0: wait until the group is empty).</param>
+    /// <param name="weights">The group's unit and weights (from its document: <c>GET /aws/ec2/group/{groupId}</c>).</param>
+    /// <param name="targetGroupArns">The group's target groups, for <see cref="SteadyStateOptions.RequireTargetGroupHealth"/>.</param>
+    /// <param name="options">How to wait; default <see cref="SteadyStateOptions"/>.</param>
+    /// <param name="progress">Receives an event after every poll (numbers in the group's unit), or null.</param>
+    /// <param name="cancellationToken">Stops the wait at once.</param>
+    /// <returns>What the last poll saw (in the group's unit), how many polls were made and how long it took.</returns>
+    /// <exception cref="SteadyStateTimeoutException">The group was not steady within <see cref="SteadyStateOptions.Timeout"/>.</exception>
+    /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// Target-group health is required but there is no router or no target group; or an instance's type has no weight.
+    /// </exception>
+    public async Task<SteadyStateResult> WaitForCapacityAsync(
+        string groupId,
+        int target,
+        InstanceWeights weights,
         IReadOnlyList<string>? targetGroupArns = null,
         SteadyStateOptions? options = null,
         IProgress<DeploymentEvent>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(groupId);
+        ArgumentNullException.ThrowIfNull(weights);
         ArgumentOutOfRangeException.ThrowIfNegative(target);
         options ??= new SteadyStateOptions();
         options.Validate();
@@ -87,9 +119,9 @@ public sealed class SteadyStateWaiter
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var observation = await PollAsync(groupId, target, checkTargetGroups ? targetGroupArns : null, cancellationToken).ConfigureAwait(false);
+            var observation = await PollAsync(groupId, target, weights, checkTargetGroups ? targetGroupArns : null, cancellationToken).ConfigureAwait(false);
             polls++;
-            progress?.Report(new InstancesProgressEvent(_timeProvider.GetUtcNow(), groupId, observation.Healthy, observation.Total, target, polls));
+            progress?.Report(new InstancesProgressEvent(_timeProvider.GetUtcNow(), groupId, observation.Healthy, observation.Total, target, polls) { Unit = weights.Unit });
             var elapsed = _timeProvider.GetElapsedTime(started);
             if (observation.Steady)
             {
@@ -103,7 +135,7 @@ public sealed class SteadyStateWaiter
 
             if (elapsed >= options.Timeout)
             {
-                throw new SteadyStateTimeoutException(groupId, target, observation.Healthy, observation.Total, polls, elapsed, observation.Details);
+                throw new SteadyStateTimeoutException(groupId, target, observation.Healthy, observation.Total, polls, elapsed, observation.Details, weights.Unit);
             }
 
             if (!observation.SpotSteady)
@@ -192,7 +224,7 @@ public sealed class SteadyStateWaiter
             : TimeSpan.FromMilliseconds(Math.Floor(milliseconds));
     }
 
-    private async Task<Observation> PollAsync(string groupId, int target, IReadOnlyList<string>? targetGroupArns, CancellationToken cancellationToken)
+    private async Task<Observation> PollAsync(string groupId, int target, InstanceWeights weights, IReadOnlyList<string>? targetGroupArns, CancellationToken cancellationToken)
     {
         if (target == 0)
         {
@@ -201,6 +233,15 @@ public sealed class SteadyStateWaiter
         }
 
         var health = await _spot.GetInstanceHealthinessAsync(groupId, cancellationToken).ConfigureAwait(false);
+        if (weights.IsWeighted)
+        {
+            // The healthiness list names no instance type: the status does, so a weighted poll reads both.
+            var instances = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
+            var capacity = WeightedCapacity.Of(groupId, instances, health, weights);
+            var steady = capacity.IsSteadyAt(target);
+            return await CheckTargetGroupsAsync(capacity.Healthy, capacity.Total, steady, capacity.HealthyIds, targetGroupArns, cancellationToken).ConfigureAwait(false);
+        }
+
         var healthyIds = health.Where(h => h.IsHealthy).Select(h => h.InstanceId ?? string.Empty).ToArray();
         if (healthyIds.Length < target)
         {
@@ -210,9 +251,16 @@ public sealed class SteadyStateWaiter
 
         var status = await _spot.GetGroupStatusAsync(groupId, cancellationToken).ConfigureAwait(false);
         var spotSteady = healthyIds.Length == target && status.Count == target;
+        return await CheckTargetGroupsAsync(healthyIds.Length, status.Count, spotSteady, healthyIds, targetGroupArns, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Once Spot is steady, and when asked, every healthy instance must be healthy in every target group too.</summary>
+    private async Task<Observation> CheckTargetGroupsAsync(
+        int healthy, int total, bool spotSteady, IReadOnlyList<string> healthyIds, IReadOnlyList<string>? targetGroupArns, CancellationToken cancellationToken)
+    {
         if (!spotSteady || targetGroupArns is null)
         {
-            return new Observation(healthyIds.Length, status.Count, spotSteady, spotSteady, null);
+            return new Observation(healthy, total, spotSteady, spotSteady, null);
         }
 
         foreach (var targetGroupArn in targetGroupArns)
@@ -222,15 +270,15 @@ public sealed class SteadyStateWaiter
             {
                 var unhealthy = string.Join(", ", targetHealth.Unhealthy.Select(t => $"{t.TargetId} {t.State}"));
                 var details = string.Create(CultureInfo.InvariantCulture, $"Spot reports every instance healthy, but target group '{targetGroupArn}' does not: {unhealthy}");
-                return new Observation(healthyIds.Length, status.Count, false, true, details);
+                return new Observation(healthy, total, false, true, details);
             }
         }
 
-        return new Observation(healthyIds.Length, status.Count, true, true, null);
+        return new Observation(healthy, total, true, true, null);
     }
 
-    /// <param name="Healthy">Instances HEALTHY in Spot.</param>
-    /// <param name="Total">Instances in the group (from the status, or the health list when the status was not read).</param>
+    /// <param name="Healthy">Instances HEALTHY in Spot (in weight units: their weights' sum).</param>
+    /// <param name="Total">Instances in the group (from the status, or the health list when the status was not read; in weight units: their weights' sum).</param>
     /// <param name="Steady">Steady, target groups included.</param>
     /// <param name="SpotSteady">Steady as far as Spot says (the learned readiness is Spot's).</param>
     /// <param name="Details">Why target groups are not ready, or null.</param>

@@ -99,6 +99,19 @@ internal static class AccountReads
         IReadOnlyList<string>? stageTargetGroups, IReadOnlyList<string>? newGroupTargetGroups) =>
         new(image.Id, CreateBody.Build(document, name, image.Id, userData, stageTargetGroups), NewGroupTargetGroups: newGroupTargetGroups);
 
+    /// <summary>The document's capacity unit and instance weights, checked before any read (a weight missing is refused here).</summary>
+    public static InstanceWeights WeightsOf(ElastigroupDocument document)
+    {
+        try
+        {
+            return InstanceWeights.Create(document.CapacityUnit, document.InstanceTypes, document.InstanceTypeWeights);
+        }
+        catch (ElastigroupDocumentException e)
+        {
+            throw new DeploymentValidationException("Document", e.Message, e);
+        }
+    }
+
     public static List<string>? TargetGroupsOf(ElastigroupDocument document)
     {
         try

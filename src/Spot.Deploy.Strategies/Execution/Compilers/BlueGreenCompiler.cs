@@ -11,12 +11,14 @@ internal static class BlueGreenCompiler
     {
         AppName.Validate(request.AppName);
         var document = request.Document ?? throw new DeploymentValidationException("Document", "An Elastigroup document is required.");
+        var weights = AccountReads.WeightsOf(document);
         var loadBalancers = request.LoadBalancers?.ToList() ?? [];
         BlueGreenRequest Request(IEnumerable<ExistingGroup> groups) => new(request.AppName, groups, request.Capacity, loadBalancers)
         {
             Naming = request.Naming,
             DownsizeOldGroup = request.DownsizeOldGroup,
             TrafficShiftPercents = request.TrafficShiftPercents?.ToList(),
+            Weights = weights,
         };
 
         // Every input the planner can check without the account is checked before the first read.
@@ -65,6 +67,7 @@ internal static class BlueGreenCompiler
                 ["productionName"] = plan.Naming.ProductionName,
                 ["stageName"] = plan.Naming.StageName,
                 ["downsizeOldGroup"] = request.DownsizeOldGroup,
+                ["capacityUnit"] = weights.ToString(),
                 ["trafficShiftPercents"] = request.TrafficShiftPercents is { Count: > 0 } percents
                     ? new JsonArray([.. percents.Select(p => (JsonNode?)JsonValue.Create(p))])
                     : null,

@@ -17,9 +17,10 @@ internal static class RevisionsCompiler
             throw new DeploymentValidationException("Phases", "A canary deployment needs at least one phase; the last must be final (100 % or a count reaching the planned target).");
         }
 
+        var weights = AccountReads.WeightsOf(document);
         var image = await AccountReads.ResolveImageAsync(services, request.Image, cancellationToken).ConfigureAwait(false);
         var groups = await AccountReads.ListGroupsAsync(services, cancellationToken).ConfigureAwait(false);
-        var setup = SetupPlanner.Plan(new SetupRequest(request.AppName, groups, request.Capacity) { RetainedEmptyRevisions = retained, AdoptUnversionedGroup = adoptUnversioned });
+        var setup = SetupPlanner.Plan(new SetupRequest(request.AppName, groups, request.Capacity) { RetainedEmptyRevisions = retained, AdoptUnversionedGroup = adoptUnversioned, Weights = weights });
         var plan = PhasePlanner.PlanCanary(setup, phases);
         var facts = AccountReads.CreateFacts(document, setup.NewGroupName, image, request.UserData, null, AccountReads.TargetGroupsOf(document));
         var (stages, operations) = AccountReads.Operations(plan.Stages, facts);
@@ -40,7 +41,8 @@ internal static class RevisionsCompiler
             {
                 ["retainedEmptyRevisions"] = retained,
                 ["adoptUnversionedGroup"] = adoptUnversioned,
-                ["phases"] = new JsonArray([.. phases.Select(p => (JsonNode?)JsonValue.Create(p.Downsize is null ? p.Step.ToString() : $"{p.Step} (downsize {p.Downsize})"))]),
+                ["phases"] = new JsonArray([.. phases.Select(p => (JsonNode?)JsonValue.Create(p.Downsize is null ? p.Step.Describe(weights) : $"{p.Step.Describe(weights)} (downsize {p.Downsize})"))]),
+                ["capacityUnit"] = weights.ToString(),
             }),
         };
     }

@@ -39,8 +39,31 @@ internal sealed record ScaleGroupOperation : GroupOperation
             targetGroups = null;
         }
 
-        var result = await context.Waiter.WaitAsync(groupId, To.Target, targetGroups, steady, context.Progress, cancellationToken).ConfigureAwait(false);
+        var weights = IsWeighted && To.Target > 0
+            ? await ReadWeightsAsync(context, groupId, cancellationToken).ConfigureAwait(false)
+            : InstanceWeights.Instances;
+        var result = await context.Waiter.WaitForCapacityAsync(groupId, To.Target, weights, targetGroups, steady, context.Progress, cancellationToken).ConfigureAwait(false);
         return new JsonObject { ["groupId"] = groupId, ["polls"] = result.Polls, ["waitedSeconds"] = result.Elapsed.TotalSeconds };
+    }
+
+    private bool IsWeighted => string.Equals(To.Unit, InstanceWeights.WeightUnit, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The weights the wait sums, read from the group as it is now (so a resume, a previous group and a renamed group all
+    /// count with what Spot counts with). A weight missing for one of its types is an error: guessing 1 could call a
+    /// group steady that is short of capacity.
+    /// </summary>
+    private static async Task<InstanceWeights> ReadWeightsAsync(OperationContext context, string groupId, CancellationToken cancellationToken)
+    {
+        var document = await context.Spot.GetGroupDocumentAsync(groupId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return InstanceWeights.Create(document.CapacityUnit ?? InstanceWeights.WeightUnit, document.InstanceTypes, document.InstanceTypeWeights);
+        }
+        catch (Exception e) when (e is DeploymentValidationException or ElastigroupDocumentException)
+        {
+            throw new InvalidOperationException($"Group '{groupId}' counts its capacity in weight units, but its weights cannot be used: {e.Message}", e);
+        }
     }
 
     public override IReadOnlyList<ApiCall> ApiCalls(DryRunContext names)
@@ -61,8 +84,18 @@ internal sealed record ScaleGroupOperation : GroupOperation
             return calls;
         }
 
-        calls.Add(ApiCall.Spot(SpotApi.GetInstanceHealthiness, id, string.Create(CultureInfo.InvariantCulture, $"until {To.Target} instance(s) are HEALTHY"), polled: true));
-        calls.Add(ApiCall.Spot(SpotApi.GetGroupStatus, id, string.Create(CultureInfo.InvariantCulture, $"until the group has exactly {To.Target} instance(s)"), polled: true));
+        if (IsWeighted)
+        {
+            calls.Add(ApiCall.Spot(SpotApi.GetGroupDocument, id, "the weight of each instance type (compute.instanceTypes.weights)"));
+            calls.Add(ApiCall.Spot(SpotApi.GetInstanceHealthiness, id, string.Create(CultureInfo.InvariantCulture, $"until the HEALTHY instances weigh {To.Target} weight units"), polled: true));
+            calls.Add(ApiCall.Spot(SpotApi.GetGroupStatus, id, string.Create(CultureInfo.InvariantCulture, $"each instance's type, until the group holds no instance beyond {To.Target} weight units"), polled: true));
+        }
+        else
+        {
+            calls.Add(ApiCall.Spot(SpotApi.GetInstanceHealthiness, id, string.Create(CultureInfo.InvariantCulture, $"until {To.Target} instance(s) are HEALTHY"), polled: true));
+            calls.Add(ApiCall.Spot(SpotApi.GetGroupStatus, id, string.Create(CultureInfo.InvariantCulture, $"until the group has exactly {To.Target} instance(s)"), polled: true));
+        }
+
         if (names.ChecksTargetGroups && TargetGroupArns is { Count: > 0 } tgs)
         {
             calls.AddRange(tgs.Select(tg => ApiCall.Elb(ElbActions.DescribeTargetHealth, tg, "until every healthy instance is healthy there too")));
