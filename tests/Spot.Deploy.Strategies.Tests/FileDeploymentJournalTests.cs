@@ -14,15 +14,17 @@ public sealed class FileDeploymentJournalTests : DeploymentJournalContractTests,
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task CreateAsync_WritesIndentedCamelCaseFileNamedAfterTheDeployment()
+    public async Task CreateAsync_WritesCamelCaseJsonLinesNamedAfterTheDeployment()
     {
         await _journal.CreateAsync(NewRecord());
         await _journal.AppendAsync("d-1", JournalEntry.Result("s", "scaleGroup", JournalOutcome.Succeeded));
 
-        var text = await File.ReadAllTextAsync(Path.Combine(_directory.Path, "d-1.json"));
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_directory.Path, "d-1.json"));
 
-        text.Should().Contain("\"formatVersion\": 1").And.Contain("\"appName\": \"shop\"").And.Contain("\"outcome\": \"Succeeded\"")
-            .And.Contain("\"kind\": \"Result\"").And.NotContain("\"error\"");
+        lines.Should().HaveCount(2);
+        lines[0].Should().StartWith("{\"formatVersion\":2,\"deployment\":{\"id\":\"d-1\",\"appName\":\"shop\"");
+        lines[1].Should().StartWith("{\"entry\":{\"sequence\":1,").And.Contain("\"outcome\":\"Succeeded\"")
+            .And.Contain("\"kind\":\"Result\"").And.NotContain("\"error\"");
     }
 
     [Fact]
