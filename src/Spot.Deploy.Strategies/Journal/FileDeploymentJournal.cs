@@ -18,7 +18,7 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
 
     // Per deployment, where its file's complete lines end and the last sequence, as this instance last wrote or read
     // them. Used only while the file's length still matches; a file someone else wrote since is read again.
-    private readonly ConcurrentDictionary<string, Tail> _tails = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Tail> _tails = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a journal using the system clock.</summary>
