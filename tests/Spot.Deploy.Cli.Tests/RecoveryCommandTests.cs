@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Spot.Deploy.Planning;
+using Spot.Deploy.Strategies;
 
 namespace Spot.Deploy.Cli.Tests;
 
@@ -89,10 +90,9 @@ public sealed class RecoveryCommandTests : IAsyncLifetime
         _sandbox.Groups("web").Should().Equal(before);
     }
 
-    private static string StateOf(string journalFile) =>
-        (string)JsonNode.Parse(File.ReadAllText(journalFile))!["deployment"]!["status"]!;
-
-    private string JournalFile(string id) => Path.Combine(_stateDir, "journal", id + ".json");
+    // Read through the journal itself: the file is JSON Lines (a header, then appended lines), not one document.
+    private async Task<DeploymentRecord> JournalOf(string id) =>
+        (await new FileDeploymentJournal(Path.Combine(_stateDir, "journal")).LoadAsync(id))!;
 
     [Fact]
     public async Task Rollback_Again_AndResume_OfARolledBackDeployment_ReportIt_AndExitZero()
@@ -152,9 +152,9 @@ public sealed class RecoveryCommandTests : IAsyncLifetime
         noReason.Error.Should().Contain("--reason");
         code.Should().Be(ExitCodes.Success, output + error);
         output.Should().Contain($"OK: deployment {id} (Canary) of web is abandoned by ").And.Contain("nothing was changed in Spot or AWS");
-        StateOf(JournalFile(id)).Should().Be("Abandoned");
-        var note = JsonNode.Parse(File.ReadAllText(JournalFile(id)))!["deployment"]!["entries"]!.AsArray()
-            .Single(e => (string?)e!["operation"] == "abandoned")!["data"]!;
+        var journal = await JournalOf(id);
+        journal.Status.Should().Be(DeploymentStatus.Abandoned);
+        var note = journal.Entries.Single(e => e.Operation == "abandoned").Data!;
         ((string?)note["reason"]).Should().Be("web__2 never got healthy; checked web__1 serves");
         ((string?)note["by"]).Should().Contain("spot-deploy abandon").And.Contain(Environment.MachineName);
         again.Code.Should().Be(ExitCodes.InvalidInput);
@@ -191,7 +191,7 @@ public sealed class RecoveryCommandTests : IAsyncLifetime
         rollback.Code.Should().Be(ExitCodes.InvalidInput, rollback.Output + rollback.Error);
         rollback.Error.Should().Contain("refused: ").And.Contain("succeeded").And.Contain("deploy the previous image");
         _sandbox.Emulator.Calls.Mutating.Should().HaveCount(mutating);
-        StateOf(JournalFile(id)).Should().Be("Succeeded");
+        (await JournalOf(id)).Status.Should().Be(DeploymentStatus.Succeeded);
     }
 
     [Fact]

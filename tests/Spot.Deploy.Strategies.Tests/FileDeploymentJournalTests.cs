@@ -14,15 +14,17 @@ public sealed class FileDeploymentJournalTests : DeploymentJournalContractTests,
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task CreateAsync_WritesIndentedCamelCaseFileNamedAfterTheDeployment()
+    public async Task CreateAsync_WritesCamelCaseJsonLinesNamedAfterTheDeployment()
     {
         await _journal.CreateAsync(NewRecord());
         await _journal.AppendAsync("d-1", JournalEntry.Result("s", "scaleGroup", JournalOutcome.Succeeded));
 
-        var text = await File.ReadAllTextAsync(Path.Combine(_directory.Path, "d-1.json"));
+        var lines = await File.ReadAllLinesAsync(Path.Combine(_directory.Path, "d-1.json"));
 
-        text.Should().Contain("\"formatVersion\": 1").And.Contain("\"appName\": \"shop\"").And.Contain("\"outcome\": \"Succeeded\"")
-            .And.Contain("\"kind\": \"Result\"").And.NotContain("\"error\"");
+        lines.Should().HaveCount(2);
+        lines[0].Should().StartWith("{\"formatVersion\":2,\"deployment\":{\"id\":\"d-1\",\"appName\":\"shop\"");
+        lines[1].Should().StartWith("{\"entry\":{\"sequence\":1,").And.Contain("\"outcome\":\"Succeeded\"")
+            .And.Contain("\"kind\":\"Result\"").And.NotContain("\"error\"");
     }
 
     [Fact]
@@ -117,6 +119,19 @@ public sealed class FileDeploymentJournalTests : DeploymentJournalContractTests,
         (await _journal.ListByAppAsync("shop")).Select(r => r.Id).Should().Equal("d-1");
         var act = () => _journal.ListByAppAsync("api");
         await act.Should().ThrowAsync<DeploymentJournalException>().WithMessage("*d-2.json*", "the app's own corrupt journal is reported");
+    }
+
+    [Fact]
+    public async Task ListByAppAsync_FormatTwoJournalOfAnotherApp_IsToldFromItsHeader_NotReadInFull()
+    {
+        await _journal.CreateAsync(NewRecord("d-1"));
+        await _journal.CreateAsync(NewRecord("d-2", "api"));
+        await _journal.AppendAsync("d-2", JournalEntry.Note("s1", "padding", new JsonObject { ["pad"] = new string('x', 10_000) }));
+        await File.AppendAllTextAsync(_journal.GetFilePath("d-2"), "not a journal line\n");
+
+        (await new FileDeploymentJournal(_directory.Path, Time).ListByAppAsync("shop")).Select(r => r.Id).Should().Equal("d-1");
+        var act = () => new FileDeploymentJournal(_directory.Path, Time).ListByAppAsync("api");
+        await act.Should().ThrowAsync<DeploymentJournalException>().WithMessage("*d-2.json*line 3*", "the app's own corrupt journal is reported");
     }
 
     [Fact]

@@ -34,6 +34,9 @@ internal static class DurableFiles
     private const int MacNotSupported = 45; // ENOTSUP
     private const int MacOperationNotSupported = 102; // EOPNOTSUPP
 
+    // Before the first call into libc (this type has no other static state, so this runs before FlushDirectory).
+    static DurableFiles() => NativeLibrary.SetDllImportResolver(typeof(DurableFiles).Assembly, ResolveLibC);
+
     /// <summary>Whether <see cref="FlushDirectory"/> syncs anything on this operating system.</summary>
     public static bool FlushesDirectories => OperatingSystem.IsLinux() || OperatingSystem.IsMacOS();
 
@@ -143,6 +146,22 @@ internal static class DurableFiles
         }
     }
 
+    /// <summary>
+    /// Names the C library itself: on glibc systems with development files, <c>libc.so</c> is a linker script that cannot
+    /// be loaded, so "libc" becomes <c>libc.so.6</c> (musl answers every <c>libc.*</c> name with itself); on macOS, libc is
+    /// part of <c>libSystem</c>. Other names, and a failed load, fall back to .NET's own probing.
+    /// </summary>
+    private static IntPtr ResolveLibC(string libraryName, System.Reflection.Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (!string.Equals(libraryName, Native.LibC, StringComparison.Ordinal))
+        {
+            return IntPtr.Zero;
+        }
+
+        var name = OperatingSystem.IsMacOS() ? "/usr/lib/libSystem.B.dylib" : "libc.so.6";
+        return NativeLibrary.TryLoad(name, out var handle) ? handle : IntPtr.Zero;
+    }
+
     private static IOException Failure(string call, string directory, int error) =>
         new(string.Create(CultureInfo.InvariantCulture,
             $"Could not flush the directory '{directory}' to disk ({call}: {Marshal.GetPInvokeErrorMessage(error)}, errno {error})."));
@@ -166,23 +185,25 @@ internal static class DurableFiles
     /// <summary>The three libc calls .NET does not offer for directories.</summary>
     private static class Native
     {
-        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+        public const string LibC = "libc";
+
+        [DllImport(LibC, EntryPoint = "open", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Open(byte[] path, int flags);
 
         /// <summary><c>open</c> with the path as the null-terminated UTF-8 bytes libc expects.</summary>
         public static int Open(string path, int flags) => Open(System.Text.Encoding.UTF8.GetBytes(path + "\0"), flags);
 
-        [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        [DllImport(LibC, EntryPoint = "fsync", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int FSync(int descriptor);
 
         // fcntl is variadic; F_FULLFSYNC takes no third argument, so the fixed two-argument form is exact.
-        [DllImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+        [DllImport(LibC, EntryPoint = "fcntl", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Fcntl(int descriptor, int command);
 
-        [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+        [DllImport(LibC, EntryPoint = "close", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         public static extern int Close(int descriptor);
     }

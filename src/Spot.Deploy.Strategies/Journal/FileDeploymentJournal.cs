@@ -3,17 +3,23 @@ using System.Collections.Concurrent;
 namespace Spot.Deploy.Strategies;
 
 /// <summary>
-/// The default journal: one indented camelCase JSON file <c>&lt;deploymentId&gt;.json</c> per deployment in a
-/// directory. Every write replaces the whole file atomically: the new content goes to a temporary file in the
-/// same directory, is flushed to disk, then renamed over the old file, so a crash leaves either the old or the
-/// new journal, never a mix. Writes to one deployment are serialized within the process; two processes must not
-/// write the same deployment (the app lock, <see cref="IAppLock"/>, ensures that).
+/// The default journal: one file <c>&lt;deploymentId&gt;.json</c> per deployment in a directory, in JSON Lines (format 2):
+/// a header line with the record as created, then one line appended per entry or status change. A write appends one
+/// line and returns once it is on the disk, so its cost does not grow with the entries before it; a crash can leave at
+/// most the last line without its newline, which readers ignore and the next write cuts off. The header is written
+/// atomically (a temporary file flushed and renamed, then the directory flushed). Writes to one deployment are serialized
+/// within the process; two processes must not write the same deployment (the app lock, <see cref="IAppLock"/>, ensures
+/// that). A file in the earlier format 1 (one document) is read, and rewritten in format 2 by its first write.
 /// </summary>
 public sealed class FileDeploymentJournal : IDeploymentJournal
 {
     private const string Extension = ".json";
     private const int PeekLength = 4096;
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.OrdinalIgnoreCase);
+
+    // Per deployment, where its file's complete lines end and the last sequence, as this instance last wrote or read
+    // them. Used only while the file's length still matches; a file someone else wrote since is read again.
+    private readonly ConcurrentDictionary<string, Tail> _tails = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates a journal using the system clock.</summary>
@@ -53,8 +59,26 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await WriteAsync(prepared, overwrite: false, cancellationToken).ConfigureAwait(false);
-            return await ReadAsync(prepared.Id, cancellationToken).ConfigureAwait(false) ?? throw JournalRules.Unknown(prepared.Id, GetFilePath(prepared.Id));
+            var path = GetFilePath(prepared.Id);
+            try
+            {
+                var header = JournalFormat.Header(prepared);
+                cancellationToken.ThrowIfCancellationRequested();
+
+                // The file and its directory entry are on the disk before this returns, so before any call it announces.
+                DurableFiles.WriteAtomically(path, header, overwrite: false);
+                _tails[prepared.Id] = new Tail(header.Length, prepared.Entries.Count == 0 ? 0 : prepared.Entries[^1].Sequence);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                throw JournalRules.Exists(prepared.Id, path);
+            }
+            catch (Exception ex) when (JournalRules.IsWriteFailure(ex))
+            {
+                throw JournalRules.WriteFailed(prepared.Id, path, ex);
+            }
+
+            return Read(prepared.Id) ?? throw JournalRules.Unknown(prepared.Id, path);
         }
         finally
         {
@@ -66,14 +90,16 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
     public async Task<JournalEntry> AppendAsync(string deploymentId, JournalEntry entry, CancellationToken cancellationToken = default)
     {
         JournalRules.ValidateId(deploymentId);
+        JournalRules.ValidateEntry(deploymentId, entry);
         var gate = Gate(deploymentId);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var record = await ReadAsync(deploymentId, cancellationToken).ConfigureAwait(false) ?? throw JournalRules.Unknown(deploymentId, GetFilePath(deploymentId));
-            var (updated, stamped) = JournalRules.Append(record, entry, _timeProvider.GetUtcNow());
-            await WriteAsync(updated, overwrite: true, cancellationToken).ConfigureAwait(false);
-            return stamped;
+            return WriteLine(deploymentId, last =>
+            {
+                var stamped = entry.Stamp(last + 1, _timeProvider.GetUtcNow());
+                return (JournalFormat.EntryLine(stamped), stamped.Sequence, stamped);
+            }, cancellationToken);
         }
         finally
         {
@@ -89,7 +115,7 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ReadAsync(deploymentId, cancellationToken).ConfigureAwait(false);
+            return Read(deploymentId);
         }
         finally
         {
@@ -120,13 +146,14 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
             }
         }
 
-        return [.. records.OrderBy(r => r.StartedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
+        return JournalRules.OldestFirst(records);
     }
 
     /// <inheritdoc />
     /// <remarks>
     /// Every journal file in the directory is opened, but only its first few kilobytes are read to learn its app (the
-    /// <c>appName</c> is near the top of every file this class writes); the app's own files are then loaded in full. A
+    /// <c>appName</c> is near the top of every file this class writes: second in the header line of format 2, so no entry
+    /// line of another app is read, and second in a format-1 document); the app's own files are then loaded in full. A
     /// file whose app cannot be told that way is loaded in full too, so a corrupt one is reported, not skipped.
     /// </remarks>
     public async Task<IReadOnlyList<DeploymentRecord>> ListByAppAsync(string appName, CancellationToken cancellationToken = default)
@@ -168,8 +195,7 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var record = await ReadAsync(deploymentId, cancellationToken).ConfigureAwait(false) ?? throw JournalRules.Unknown(deploymentId, GetFilePath(deploymentId));
-            await WriteAsync(JournalRules.WithStatus(record, status, _timeProvider.GetUtcNow()), overwrite: true, cancellationToken).ConfigureAwait(false);
+            WriteLine(deploymentId, last => (JournalFormat.StatusLine(status, _timeProvider.GetUtcNow()), last, true), cancellationToken);
         }
         finally
         {
@@ -221,47 +247,111 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
 
     private SemaphoreSlim Gate(string deploymentId) => _gates.GetOrAdd(deploymentId, _ => new SemaphoreSlim(1, 1));
 
-    private async Task<DeploymentRecord?> ReadAsync(string deploymentId, CancellationToken cancellationToken)
+    private DeploymentRecord? Read(string deploymentId)
     {
         var path = GetFilePath(deploymentId);
         byte[] bytes;
         try
         {
-            bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
+            _tails.TryRemove(deploymentId, out _);
             return null;
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new DeploymentJournalException($"Could not read the journal file '{path}': {ex.Message}", deploymentId, path, ex);
         }
 
-        return JournalRules.Deserialize(bytes, deploymentId, path);
+        var content = JournalFormat.Read(bytes, deploymentId, path);
+        Remember(deploymentId, content, bytes.Length);
+        return content.Record;
     }
 
-    private Task WriteAsync(DeploymentRecord record, bool overwrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends one line (made from the last sequence by <paramref name="makeLine"/>) and flushes it to the disk: the
+    /// file's bytes and size, which is all an append changes, so no directory flush is needed. Reads the file first only
+    /// when this instance does not know where its complete lines end; cuts off a last line without its newline; rewrites
+    /// a format-1 file in format 2.
+    /// </summary>
+    private T WriteLine<T>(string deploymentId, Func<long, (byte[] Line, long LastSequence, T Result)> makeLine, CancellationToken cancellationToken)
     {
-        var path = GetFilePath(record.Id);
+        var path = GetFilePath(deploymentId);
         try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var content = JournalRules.Serialize(record);
-            cancellationToken.ThrowIfCancellationRequested();
+            JournalContent? legacy = null;
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, bufferSize: 1))
+            {
+                var length = stream.Length;
+                if (!_tails.TryGetValue(deploymentId, out var tail) || tail.Length != length)
+                {
+                    var bytes = new byte[length];
+                    stream.ReadExactly(bytes);
+                    var content = JournalFormat.Read(bytes, deploymentId, path);
+                    if (content.FormatVersion == JournalDocument.LegacyFormatVersion)
+                    {
+                        legacy = content;
+                    }
+                    else
+                    {
+                        tail = new Tail(content.Length, content.LastSequence);
+                        if (content.Length < length)
+                        {
+                            stream.SetLength(content.Length); // the torn last line of a write that never returned
+                        }
+                    }
+                }
 
-            // The file and its directory entry are on the disk before this returns, so before the call it announces.
-            DurableFiles.WriteAtomically(path, content, overwrite);
+                if (legacy is null)
+                {
+                    var (line, last, result) = makeLine(tail!.LastSequence);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    _tails.TryRemove(deploymentId, out _);
+                    stream.Position = tail.Length;
+                    stream.Write(line);
+                    stream.Flush(flushToDisk: true);
+                    _tails[deploymentId] = new Tail(tail.Length + line.Length, last);
+                    return result;
+                }
+            }
+
+            // Format 1: the record in a format-2 header, then the new line, replacing the file atomically.
+            var (migratedLine, migratedLast, migratedResult) = makeLine(legacy.LastSequence);
+            cancellationToken.ThrowIfCancellationRequested();
+            var header = JournalFormat.Header(legacy.Record);
+            var rewritten = new byte[header.Length + migratedLine.Length];
+            header.CopyTo(rewritten, 0);
+            migratedLine.CopyTo(rewritten, header.Length);
+            DurableFiles.WriteAtomically(path, rewritten, overwrite: true);
+            _tails[deploymentId] = new Tail(rewritten.Length, migratedLast);
+            return migratedResult;
         }
-        catch (IOException) when (!overwrite && File.Exists(path))
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw JournalRules.Exists(record.Id, path);
+            throw JournalRules.Unknown(deploymentId, path);
         }
         catch (Exception ex) when (JournalRules.IsWriteFailure(ex))
         {
-            throw JournalRules.WriteFailed(record.Id, path, ex);
+            // A failed write may have left part of its line: the next write reads the file again and cuts it off.
+            _tails.TryRemove(deploymentId, out _);
+            throw JournalRules.WriteFailed(deploymentId, path, ex);
         }
-
-        return Task.CompletedTask;
     }
+
+    private void Remember(string deploymentId, JournalContent content, long fileLength)
+    {
+        if (content.FormatVersion == JournalDocument.CurrentFormatVersion && content.Length == fileLength)
+        {
+            _tails[deploymentId] = new Tail(content.Length, content.LastSequence);
+        }
+        else
+        {
+            _tails.TryRemove(deploymentId, out _);
+        }
+    }
+
+    /// <summary>Where a file's complete lines end, and the last sequence in them.</summary>
+    private sealed record Tail(long Length, long LastSequence);
 }

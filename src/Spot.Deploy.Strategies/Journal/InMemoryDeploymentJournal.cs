@@ -1,14 +1,15 @@
 namespace Spot.Deploy.Strategies;
 
 /// <summary>
-/// A journal held in memory, for tests and dry runs. It stores each deployment serialized exactly as
-/// <see cref="FileDeploymentJournal"/> writes it, so both accept, refuse and return the same things,
-/// and nothing a caller changes after a call leaks into the journal. Thread-safe; lost with the process.
+/// A journal held in memory, for tests and dry runs. It stores each deployment as the bytes
+/// <see cref="FileDeploymentJournal"/> writes — a header line, then one line appended per write — so both accept, refuse
+/// and return the same things, and nothing a caller changes after a call leaks into the journal. Thread-safe; lost with
+/// the process.
 /// </summary>
 public sealed class InMemoryDeploymentJournal : IDeploymentJournal
 {
     private readonly object _gate = new();
-    private readonly Dictionary<string, byte[]> _documents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Stored> _journals = new(StringComparer.Ordinal);
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates an empty journal using the system clock.</summary>
@@ -26,28 +27,33 @@ public sealed class InMemoryDeploymentJournal : IDeploymentJournal
     {
         cancellationToken.ThrowIfCancellationRequested();
         var prepared = JournalRules.PrepareNew(record, _timeProvider.GetUtcNow());
+        var header = Serialize(prepared.Id, () => JournalFormat.Header(prepared));
         lock (_gate)
         {
-            if (_documents.ContainsKey(prepared.Id))
+            if (_journals.ContainsKey(prepared.Id))
             {
                 throw JournalRules.Exists(prepared.Id, null);
             }
 
-            _documents[prepared.Id] = Serialize(prepared);
+            var stored = new Stored { LastSequence = prepared.Entries.Count == 0 ? 0 : prepared.Entries[^1].Sequence };
+            stored.Bytes.Write(header);
+            _journals[prepared.Id] = stored;
+            return Task.FromResult(LoadLocked(prepared.Id)!);
         }
-
-        return Task.FromResult(Reload(prepared.Id));
     }
 
     /// <inheritdoc />
     public Task<JournalEntry> AppendAsync(string deploymentId, JournalEntry entry, CancellationToken cancellationToken = default)
     {
         JournalRules.ValidateId(deploymentId);
+        JournalRules.ValidateEntry(deploymentId, entry);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var (updated, stamped) = JournalRules.Append(LoadLocked(deploymentId) ?? throw JournalRules.Unknown(deploymentId, null), entry, _timeProvider.GetUtcNow());
-            _documents[deploymentId] = Serialize(updated);
+            var stored = _journals.GetValueOrDefault(deploymentId) ?? throw JournalRules.Unknown(deploymentId, null);
+            var stamped = entry.Stamp(stored.LastSequence + 1, _timeProvider.GetUtcNow());
+            stored.Bytes.Write(Serialize(deploymentId, () => JournalFormat.EntryLine(stamped)));
+            stored.LastSequence = stamped.Sequence;
             return Task.FromResult(stamped);
         }
     }
@@ -69,12 +75,7 @@ public sealed class InMemoryDeploymentJournal : IDeploymentJournal
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            IReadOnlyList<DeploymentRecord> unfinished = [.. _documents.Keys
-                .Select(id => LoadLocked(id)!)
-                .Where(r => r.IsUnfinished)
-                .OrderBy(r => r.StartedAt)
-                .ThenBy(r => r.Id, StringComparer.Ordinal)];
-            return Task.FromResult(unfinished);
+            return Task.FromResult(JournalRules.OldestFirst(_journals.Keys.Select(id => LoadLocked(id)!).Where(r => r.IsUnfinished)));
         }
     }
 
@@ -85,9 +86,10 @@ public sealed class InMemoryDeploymentJournal : IDeploymentJournal
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult(JournalRules.OldestFirst(_documents
-                .Where(d => JournalRules.PeekAppName(d.Value, isWholeDocument: true) is not { } named || string.Equals(named, appName, StringComparison.Ordinal))
-                .Select(d => LoadLocked(d.Key)!)
+            return Task.FromResult(JournalRules.OldestFirst(_journals
+                .Where(j => JournalRules.PeekAppName(j.Value.Bytes.GetBuffer().AsSpan(0, (int)j.Value.Bytes.Length), isWholeDocument: true) is not { } named
+                    || string.Equals(named, appName, StringComparison.Ordinal))
+                .Select(j => LoadLocked(j.Key)!)
                 .Where(r => string.Equals(r.AppName, appName, StringComparison.Ordinal))));
         }
     }
@@ -99,33 +101,35 @@ public sealed class InMemoryDeploymentJournal : IDeploymentJournal
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var record = LoadLocked(deploymentId) ?? throw JournalRules.Unknown(deploymentId, null);
-            _documents[deploymentId] = Serialize(JournalRules.WithStatus(record, status, _timeProvider.GetUtcNow()));
+            var stored = _journals.GetValueOrDefault(deploymentId) ?? throw JournalRules.Unknown(deploymentId, null);
+            stored.Bytes.Write(Serialize(deploymentId, () => JournalFormat.StatusLine(status, _timeProvider.GetUtcNow())));
         }
 
         return Task.CompletedTask;
     }
 
-    private static byte[] Serialize(DeploymentRecord record)
+    private static byte[] Serialize(string deploymentId, Func<byte[]> serialize)
     {
         try
         {
-            return JournalRules.Serialize(record);
+            return serialize();
         }
         catch (Exception ex) when (JournalRules.IsWriteFailure(ex))
         {
-            throw JournalRules.WriteFailed(record.Id, null, ex);
-        }
-    }
-
-    private DeploymentRecord Reload(string deploymentId)
-    {
-        lock (_gate)
-        {
-            return LoadLocked(deploymentId)!;
+            throw JournalRules.WriteFailed(deploymentId, null, ex);
         }
     }
 
     private DeploymentRecord? LoadLocked(string deploymentId) =>
-        _documents.TryGetValue(deploymentId, out var bytes) ? JournalRules.Deserialize(bytes, deploymentId, null) : null;
+        _journals.TryGetValue(deploymentId, out var stored)
+            ? JournalFormat.Read(stored.Bytes.GetBuffer().AsSpan(0, (int)stored.Bytes.Length), deploymentId, null).Record
+            : null;
+
+    /// <summary>One deployment's journal bytes and the last sequence in them.</summary>
+    private sealed class Stored
+    {
+        public MemoryStream Bytes { get; } = new();
+
+        public long LastSequence { get; set; }
+    }
 }

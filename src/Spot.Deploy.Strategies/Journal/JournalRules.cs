@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -37,20 +38,6 @@ internal static partial class JournalRules
         return record.With(entries: entries, startedAt: record.StartedAt == default ? now : record.StartedAt);
     }
 
-    public static (DeploymentRecord Record, JournalEntry Entry) Append(DeploymentRecord record, JournalEntry entry, DateTimeOffset now)
-    {
-        ValidateEntry(record.Id, entry);
-        var last = record.Entries.Count == 0 ? 0 : record.Entries[^1].Sequence;
-        var stamped = entry.Stamp(last + 1, now);
-        return (record.With(entries: [.. record.Entries, stamped]), stamped);
-    }
-
-    public static DeploymentRecord WithStatus(DeploymentRecord record, DeploymentStatus status, DateTimeOffset now)
-    {
-        var finished = IsFinal(status);
-        return record.With(status: status, setFinishedAt: true, finishedAt: finished ? now : null);
-    }
-
     /// <summary>The statuses that end a deployment's story (they set <see cref="DeploymentRecord.FinishedAt"/>).</summary>
     public static bool IsFinal(DeploymentStatus status) =>
         status is DeploymentStatus.Succeeded or DeploymentStatus.RolledBack or DeploymentStatus.Failed or DeploymentStatus.Abandoned;
@@ -73,21 +60,13 @@ internal static partial class JournalRules
         JournalSecrets.EnsureNone(entry.Data, $"the data of step '{entry.StepId}' of deployment '{deploymentId}'");
     }
 
-    public static async Task SerializeAsync(Stream stream, DeploymentRecord record, CancellationToken cancellationToken)
-    {
-        var document = new JournalDocument { FormatVersion = JournalDocument.CurrentFormatVersion, Deployment = record };
-        await JsonSerializer.SerializeAsync(stream, document, StrategiesJsonContext.Default.JournalDocument, cancellationToken).ConfigureAwait(false);
-    }
-
-    public static byte[] Serialize(DeploymentRecord record) =>
-        JsonSerializer.SerializeToUtf8Bytes(
-            new JournalDocument { FormatVersion = JournalDocument.CurrentFormatVersion, Deployment = record },
-            StrategiesJsonContext.Default.JournalDocument);
-
-    /// <summary>Reads a journal document; anything but a complete, current, consistent document is an error naming the source.</summary>
+    /// <summary>
+    /// Reads a journal in format 1 (one JSON document, written whole by earlier versions); anything but a complete, format-1,
+    /// consistent document is an error naming the source — an unknown format version by its number.
+    /// </summary>
     public static DeploymentRecord Deserialize(ReadOnlySpan<byte> utf8, string expectedId, string? filePath)
     {
-        var source = filePath is null ? $"The journal of deployment '{expectedId}'" : $"The journal file '{filePath}'";
+        var source = Source(expectedId, filePath);
         JournalDocument? document;
         try
         {
@@ -99,15 +78,22 @@ internal static partial class JournalRules
                 $"{source} is corrupt or truncated ({ex.Message}). It was not changed; inspect or restore it before resuming.", expectedId, filePath, ex);
         }
 
+        // A version is named when the file has one, or when it holds a deployment without one (version 0).
+        if (document is not null && document.FormatVersion != JournalDocument.LegacyFormatVersion && (document.FormatVersion != 0 || document.Deployment is not null))
+        {
+            throw UnknownVersion(document.FormatVersion, expectedId, filePath);
+        }
+
+        return Check(document, expectedId, filePath);
+    }
+
+    /// <summary>Checks a journal's document (format 1) or header (format 2): it holds the expected deployment, its request and entries in order.</summary>
+    public static DeploymentRecord Check(JournalDocument? document, string expectedId, string? filePath)
+    {
+        var source = Source(expectedId, filePath);
         if (document?.Deployment is not { } record)
         {
             throw new DeploymentJournalException($"{source} holds no deployment.", expectedId, filePath);
-        }
-
-        if (document.FormatVersion != JournalDocument.CurrentFormatVersion)
-        {
-            throw new DeploymentJournalException(
-                $"{source} has format version {document.FormatVersion}; this version reads {JournalDocument.CurrentFormatVersion}.", expectedId, filePath);
         }
 
         if (!string.Equals(record.Id, expectedId, StringComparison.Ordinal) || record.Request is null || record.Entries is null)
@@ -115,9 +101,9 @@ internal static partial class JournalRules
             throw new DeploymentJournalException($"{source} is inconsistent: it names deployment '{record.Id}' or lacks its request or entries.", expectedId, filePath);
         }
 
-        for (var i = 1; i < record.Entries.Count; i++)
+        for (var i = 0; i < record.Entries.Count; i++)
         {
-            if (record.Entries[i] is null || record.Entries[i].Sequence <= record.Entries[i - 1].Sequence)
+            if (record.Entries[i] is null || (i > 0 && record.Entries[i].Sequence <= record.Entries[i - 1].Sequence))
             {
                 throw new DeploymentJournalException($"{source} is inconsistent: entry sequences do not strictly increase.", expectedId, filePath);
             }
@@ -201,6 +187,13 @@ internal static partial class JournalRules
     public static IReadOnlyList<DeploymentRecord> OldestFirst(IEnumerable<DeploymentRecord> records) =>
         [.. records.OrderBy(r => r.StartedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
 
+    public static DeploymentJournalException UnknownVersion(int version, string deploymentId, string? filePath) =>
+        new(
+            string.Create(CultureInfo.InvariantCulture,
+                $"{Source(deploymentId, filePath)} has format version {version}, which this version of Spot.Deploy does not read (it reads formats {JournalDocument.CurrentFormatVersion} and {JournalDocument.LegacyFormatVersion}). Finish or inspect the deployment with the version that wrote it."),
+            deploymentId,
+            filePath);
+
     public static DeploymentJournalException WriteFailed(string deploymentId, string? filePath, Exception cause) =>
         new(
             filePath is null
@@ -218,6 +211,9 @@ internal static partial class JournalRules
 
     /// <summary>Failures while serializing or writing (unserializable data, I/O); validation happened before and cancellation passes through.</summary>
     public static bool IsWriteFailure(Exception ex) => ex is not OperationCanceledException and not DeploymentJournalException;
+
+    private static string Source(string deploymentId, string? filePath) =>
+        filePath is null ? $"The journal of deployment '{deploymentId}'" : $"The journal file '{filePath}'";
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$", RegexOptions.CultureInvariant)]
     private static partial Regex SafeId();

@@ -2,14 +2,31 @@ using System.Text.Json.Serialization;
 
 namespace Spot.Deploy.Strategies;
 
-/// <summary>The journal file: a format version around the record, so later versions can migrate old files.</summary>
+/// <summary>
+/// A format version around the record, so later versions can migrate old files: the whole file in format 1, the first
+/// line (the header, with the record as created) in format 2 (<see cref="JournalFormat"/>).
+/// </summary>
 internal sealed class JournalDocument
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>JSON Lines: a header, then one line per entry or status change, appended.</summary>
+    public const int CurrentFormatVersion = 2;
+
+    /// <summary>One indented JSON document, rewritten whole on every write (Spot.Deploy 0.1).</summary>
+    public const int LegacyFormatVersion = 1;
 
     public int FormatVersion { get; set; }
 
     public DeploymentRecord? Deployment { get; set; }
+}
+
+/// <summary>A line of a format-2 journal after its header: an entry, or a status change (and when it finished, if it did).</summary>
+internal sealed class JournalLine
+{
+    public JournalEntry? Entry { get; set; }
+
+    public DeploymentStatus? Status { get; set; }
+
+    public DateTimeOffset? FinishedAt { get; set; }
 }
 
 /// <summary>Who holds a <see cref="FileAppLock"/>; written next to the lock file for the refused.</summary>
@@ -34,5 +51,17 @@ internal sealed class AppLockHolder
 [JsonSerializable(typeof(JournalDocument))]
 [JsonSerializable(typeof(AppLockHolder))]
 internal sealed partial class StrategiesJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>The format-2 journal's lines: compact, so that each value is one line.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = false,
+    UseStringEnumConverter = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(JournalDocument))]
+[JsonSerializable(typeof(JournalLine))]
+internal sealed partial class JournalLinesJsonContext : JsonSerializerContext
 {
 }

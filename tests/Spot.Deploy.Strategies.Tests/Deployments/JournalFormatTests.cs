@@ -62,6 +62,35 @@ public sealed class JournalFormatTests : StrategyTestBase
     }
 
     [Fact]
+    public async Task VersionOneJournal_Abandoned_IsRewrittenInFormatTwo_KeepingWhoAndWhy_AndIsStillFoundByApp()
+    {
+        using var directory = new TempDirectory();
+        var journalFolder = Path.Combine(directory.Path, "journal");
+        Directory.CreateDirectory(journalFolder);
+        var path = Path.Combine(journalFolder, VersionOneId + ".json");
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "journals", "v1-canary-killed-in-phase-1.json"), path);
+        var services = DeploymentServices.CreateDefault(Spot, Aws, directory.Path, Clock);
+        var before = (await new FileDeploymentJournal(journalFolder, Clock).LoadAsync(VersionOneId))!;
+
+        await new DeploymentRecovery(services, new DeploymentOptions { Owner = "ops@example" }).AbandonAsync(VersionOneId, "0.1 journal; groups checked by hand");
+
+        var lines = await File.ReadAllLinesAsync(path);
+        lines[0].Should().StartWith("{\"formatVersion\":2,\"deployment\":{\"id\":\"web-20261203T174007Z-6523fac1\",\"appName\":\"web\"");
+        lines.Should().HaveCount(3, "the header, the abandoned note and the status line");
+        var fresh = new FileDeploymentJournal(journalFolder, Clock);
+        var listed = (await fresh.ListByAppAsync("web")).Should().ContainSingle().Subject;
+        listed.Status.Should().Be(DeploymentStatus.Abandoned);
+        listed.FinishedAt.Should().Be(Clock.GetUtcNow());
+        listed.Entries.Select(e => e.Sequence).Should().Equal([.. before.Entries.Select(e => e.Sequence), before.Entries[^1].Sequence + 1]);
+        var note = listed.Entries[^1];
+        note.Operation.Should().Be("abandoned");
+        note.Data!["by"]!.GetValue<string>().Should().Be("ops@example");
+        note.Data["reason"]!.GetValue<string>().Should().Be("0.1 journal; groups checked by hand");
+        note.Data["previousStatus"]!.GetValue<string>().Should().Be("Running");
+        (await fresh.ListByAppAsync("api")).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task EveryOperationKind_RoundTripsThroughTheJournal()
     {
         var routes = SeedRoutes();
