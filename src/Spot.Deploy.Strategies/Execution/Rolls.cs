@@ -23,13 +23,23 @@ internal static class Rolls
             return id;
         }
 
-        if (!context.State.RollsBefore.TryGetValue(stepId, out var before))
+        if (context.State.RollsBefore.TryGetValue(stepId, out var before))
+        {
+            return NewSince(await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false), before);
+        }
+
+        if (!context.State.IntentWindows.TryGetValue(stepId, out var window) || !context.State.WasAttempted(stepId))
         {
             return null;
         }
 
+        // A power loss lost the note of the group's rolls written just before the start, and the start went out: the roll is
+        // the one created after the step's intent and before anything else was journaled (no other call of the app ran then).
+        var from = new DateTimeOffset(window.From.Ticks - (window.From.Ticks % TimeSpan.TicksPerMillisecond), window.From.Offset);
         var rolls = await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
-        return NewSince(rolls, before);
+        var started = rolls.Where(r => r.Id is not null && r.CreatedAt is { } created && created >= from && (window.To is not { } to || created <= to)
+            && !context.State.RollIds.ContainsValue(r.Id)).ToList();
+        return started.Count == 1 ? started[0].Id : null;
     }
 
     /// <summary>
