@@ -513,6 +513,13 @@ internal static class Cli
             writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null, result.AlreadyFinished), text);
             return ExitCodes.Success;
         }
+        catch (DeploymentDriftException e)
+        {
+            // The report is one line per difference, each with what to do; nothing was changed.
+            writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, ExitCodes.NeedsAttention, null, null, e.Message),
+                $"NEEDS ATTENTION (the app is not as the journal left it; nothing was changed):{Environment.NewLine}{e.Message}");
+            return ExitCodes.NeedsAttention;
+        }
         catch (DeploymentFailedException e)
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;

@@ -84,7 +84,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     public async Task<DeploymentResult> RunAsync(IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
     {
         await StartAsync(progress, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(cancellationToken).ConfigureAwait(false);
+        return await CompleteCoreAsync(checkWorld: false, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -136,11 +136,13 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <summary>Runs the next stage (a phase, a traffic step, the swap) without asking the gate: the caller decides when.</summary>
     /// <param name="cancellationToken">Stops the stage between calls.</param>
     /// <returns>True while stages remain; false once the deployment succeeded.</returns>
+    /// <exception cref="DeploymentDriftException">The live state differs from what this deployment last set (someone changed it since the last stage); nothing was changed, the status is NeedsAttention.</exception>
     /// <exception cref="DeploymentFailedException">The stage failed (see its status).</exception>
     /// <exception cref="InvalidOperationException">The deployment was not started, or is finished.</exception>
     public async Task<bool> RunNextStageAsync(CancellationToken cancellationToken = default)
     {
         var run = RequireRunning();
+        await CheckWorldAsync(run, "resume", cancellationToken).ConfigureAwait(false);
         await RunStagesAsync(run.NextStage, 1, askGates: false, cancellationToken).ConfigureAwait(false);
         return _result is null;
     }
@@ -150,7 +152,9 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <returns>The result.</returns>
     /// <exception cref="DeploymentFailedException">A stage failed (see its status).</exception>
     /// <exception cref="InvalidOperationException">The deployment was not started.</exception>
-    public async Task<DeploymentResult> CompleteAsync(CancellationToken cancellationToken = default)
+    public Task<DeploymentResult> CompleteAsync(CancellationToken cancellationToken = default) => CompleteCoreAsync(checkWorld: true, cancellationToken);
+
+    private async Task<DeploymentResult> CompleteCoreAsync(bool checkWorld, CancellationToken cancellationToken)
     {
         if (_result is not null)
         {
@@ -158,6 +162,11 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         }
 
         var run = RequireRunning();
+        if (checkWorld)
+        {
+            await CheckWorldAsync(run, "resume", cancellationToken).ConfigureAwait(false);
+        }
+
         await RunStagesAsync(run.NextStage, int.MaxValue, askGates: true, cancellationToken).ConfigureAwait(false);
         return _result!;
     }
@@ -184,6 +193,10 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         }
 
         RecoveryCore.EnsureRollbackPossible(run);
+        if (_lock is not null)
+        {
+            await CheckWorldAsync(run, "rollback", cancellationToken).ConfigureAwait(false);
+        }
 
         try
         {
@@ -230,6 +243,23 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         }
 
         return run;
+    }
+
+    /// <summary>
+    /// Between stages time passes at the caller's pace, so before going on the live state is compared with what this
+    /// deployment last set; on a difference it stops NeedsAttention (<see cref="DeploymentDriftException"/>) and lets the lock go.
+    /// </summary>
+    private async Task CheckWorldAsync(DeploymentRun run, string operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await run.CheckWorldAsync(operation, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeploymentDriftException)
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private async Task RunStagesAsync(int first, int count, bool askGates, CancellationToken cancellationToken)

@@ -51,6 +51,7 @@ public sealed class DeploymentRecovery
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
     /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
     /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
+    /// <exception cref="DeploymentDriftException">The live state differs from what the journal says the deployment last set; nothing was changed, the status is NeedsAttention.</exception>
     /// <exception cref="DeploymentDocumentException">The group has still to be created and the journal kept values of its create body out: pass the document (the other overloads); nothing was changed.</exception>
     public Task<DeploymentResult> ResumeAsync(string deploymentId, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default) =>
         ResumeCoreAsync(deploymentId, null, null, progress, cancellationToken);
@@ -123,6 +124,7 @@ public sealed class DeploymentRecovery
         await AppStory.EnsureNoneNewerAsync(Services, record, cancellationToken).ConfigureAwait(false);
         var run = DeploymentRun.FromRecord(Services, Options, record);
         run.Progress = progress;
+        await run.CheckWorldAsync("resume", cancellationToken).ConfigureAwait(false);
         if (run.IsRollingBack)
         {
             return await RecoveryCore.RollbackAsync(run, "finishing the rollback that had started", cancellationToken).ConfigureAwait(false);
@@ -156,6 +158,7 @@ public sealed class DeploymentRecovery
     /// <exception cref="NewerDeploymentExistsException">A newer deployment of the app is in the journal; nothing was changed.</exception>
     /// <exception cref="InvalidOperationException">Every step but the clean-up succeeded (resume it to finish; deploy the previous image to go back).</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
+    /// <exception cref="DeploymentDriftException">The live state differs from what the journal says the deployment last set; nothing was changed, the status is NeedsAttention.</exception>
     /// <exception cref="DeploymentFailedException">The rollback failed; the deployment still needs attention.</exception>
     public async Task<DeploymentResult> RollbackAsync(string deploymentId, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -177,6 +180,7 @@ public sealed class DeploymentRecovery
         var run = DeploymentRun.FromRecord(Services, Options, record);
         run.Progress = progress;
         RecoveryCore.EnsureRollbackPossible(run);
+        await run.CheckWorldAsync("rollback", cancellationToken).ConfigureAwait(false);
 
         return await RecoveryCore.RollbackAsync(run, "rollback requested", cancellationToken).ConfigureAwait(false);
     }

@@ -113,6 +113,26 @@ internal sealed class DeploymentRun
     public Task SupplyCreateBodyAsync(ElastigroupDocument? document, string? userData, CancellationToken cancellationToken) =>
         CreateBody.SupplyAsync(_context, Compiled, _state, document, userData, cancellationToken);
 
+    /// <summary>
+    /// Before the first change of a resume or rollback (<paramref name="operation"/>): compares the live state with what the
+    /// journal says this deployment last set (<see cref="WorldCheck"/>). On a difference nothing is changed: the finding is
+    /// journaled, the status becomes NeedsAttention, and a <see cref="DeploymentDriftException"/> carries the report.
+    /// </summary>
+    public async Task CheckWorldAsync(string operation, CancellationToken cancellationToken)
+    {
+        var differences = await WorldCheck.CheckAsync(_context, StartedAt, cancellationToken).ConfigureAwait(false);
+        if (differences.Count == 0)
+        {
+            return;
+        }
+
+        await NoteAsync("world", WorldCheck.DriftNote, WorldCheck.Note(operation, differences), cancellationToken).ConfigureAwait(false);
+        var drift = new DeploymentDriftException(Id, Compiled.AppName, operation, differences);
+        DeploymentLog.Warning(_logger, Id, drift.Message);
+        await NeedsAttentionAsync("drift").ConfigureAwait(false);
+        throw drift;
+    }
+
     public void LogResumed() =>
         DeploymentLog.Resumed(_logger, Id, _state.Done.Count, UnresolvedCount, Compiled.Operations.Count(o => !_state.Done.Contains(o.Id)));
 
@@ -193,7 +213,10 @@ internal sealed class DeploymentRun
     {
         if (_state.RollbackPlan is null)
         {
+            // The next step's intent may have been lost with the last journal write while its call went out (a power loss):
+            // what it may have changed is undone too (undoing what did not happen changes nothing).
             var facts = RollbackFacts.Of(Compiled.Operations, _state);
+            ExpectedWorld.Frontier(Compiled, _state)?.RecordAttempt(facts);
             if (_state.NewGroupId is null && facts.NewGroupMayExist && Compiled.NewGroupName is { } newName)
             {
                 _state.NewGroupId = await _context.FindGroupByNameAsync(newName, cancellationToken).ConfigureAwait(false);

@@ -23,13 +23,25 @@ internal static class Rolls
             return id;
         }
 
-        if (!context.State.RollsBefore.TryGetValue(stepId, out var before))
+        if (context.State.RollsBefore.TryGetValue(stepId, out var before))
+        {
+            return NewSince(await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false), before);
+        }
+
+        if (!context.State.IntentWindows.TryGetValue(stepId, out var window) || !context.State.WasAttempted(stepId))
         {
             return null;
         }
 
+        // A power loss lost the note of the group's rolls written just before the start, and the start went out: the roll is
+        // the one created after the step's intent and before anything else was journaled (no other call of the app ran then)
+        // that is still running or finished. A stopped or failed roll in that window is not taken: it may be one someone
+        // else started and stopped at the same instant, and not taking it only means starting a roll of our own.
+        var from = new DateTimeOffset(window.From.Ticks - (window.From.Ticks % TimeSpan.TicksPerMillisecond), window.From.Offset);
         var rolls = await context.Spot.ListRollsAsync(groupId, cancellationToken).ConfigureAwait(false);
-        return NewSince(rolls, before);
+        var started = rolls.Where(r => r.Id is not null && r.CreatedAt is { } created && created >= from && (window.To is not { } to || created <= to)
+            && !r.IsFailedOrStopped && !context.State.RollIds.ContainsValue(r.Id)).ToList();
+        return started.Count == 1 ? started[0].Id : null;
     }
 
     /// <summary>

@@ -26,6 +26,12 @@ internal sealed class RunState
     /// </summary>
     public Dictionary<string, HashSet<string>> RollsBefore { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// For each step, from its last intent to the next entry of the journal after it (null: none yet): the only time a call
+    /// of that step can have been sent without the journal knowing (a power loss lost the note that announced it).
+    /// </summary>
+    public Dictionary<string, (DateTimeOffset From, DateTimeOffset? To)> IntentWindows { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Rolls this deployment stopped itself (a cancellation, a roll timeout): they may be started again.</summary>
     public HashSet<string> StoppedRolls { get; } = new(StringComparer.Ordinal);
 
@@ -41,13 +47,28 @@ internal sealed class RunState
 
     public bool WasAttempted(Operation operation) => Attempted.ContainsKey(operation.Id);
 
+    public bool WasAttempted(string stepId) => Attempted.ContainsKey(stepId);
+
     /// <summary>Replays a journal record.</summary>
     public static RunState FromRecord(DeploymentRecord record, CompiledDeployment compiled)
     {
         var state = new RunState();
         var create = compiled.Operations.OfType<CreateGroupOperation>().FirstOrDefault()?.Id;
+        string? open = null;
         foreach (var entry in record.Entries)
         {
+            if (open is not null)
+            {
+                state.IntentWindows[open] = (state.IntentWindows[open].From, entry.Time);
+                open = null;
+            }
+
+            if (entry.Kind == JournalEntryKind.Intent)
+            {
+                state.IntentWindows[entry.StepId] = (entry.Time, null);
+                open = entry.StepId;
+            }
+
             switch (entry.Kind)
             {
                 case JournalEntryKind.Intent:
@@ -74,6 +95,12 @@ internal sealed class RunState
                     break;
                 case JournalEntryKind.Note when entry.Operation == RollbackPlanNote && (entry.Data?["ops"]) is JsonArray ops:
                     state.RollbackPlan = PlanJson.ReadOperations(ops, record.Id);
+                    state.NewGroupId ??= entry.Data?["newGroupId"]?.GetValue<string>();
+                    break;
+                case JournalEntryKind.Note when entry.Operation == WorldCheck.AdoptedNote && (entry.Data?["groupId"]?.GetValue<string>()) is { } adopted:
+                    // The create's intent was lost, the group found by its planned name: the create counts as attempted.
+                    state.Attempted.TryAdd(entry.StepId, entry.Time);
+                    state.NewGroupId ??= adopted;
                     break;
             }
         }

@@ -238,14 +238,27 @@ internal sealed class RequestWatch(SpotDeployEmulator emulator) : DelegatingHand
             throw new CrashException("The process is dead; it sends nothing.");
         }
 
-        if (await IsMutatingAsync(request, cancellationToken))
+        if (!await IsMutatingAsync(request, cancellationToken))
         {
-            var n = Interlocked.Increment(ref _mutating);
-            BeforeMutating?.Invoke(n);
+            return await base.SendAsync(request, cancellationToken);
         }
 
-        return await base.SendAsync(request, cancellationToken);
+        var n = Interlocked.Increment(ref _mutating);
+        BeforeMutating?.Invoke(n);
+        var response = await base.SendAsync(request, cancellationToken);
+        if (DiesAfterMutating?.Invoke() == true)
+        {
+            // A power loss: the call went out and was applied; its answer dies with the process.
+            Killed = true;
+            response.Dispose();
+            throw new CrashException("The process lost power after its call was sent.");
+        }
+
+        return response;
     }
+
+    /// <summary>Asked after each mutating call was answered: true when the process dies right then (a power loss).</summary>
+    public Func<bool>? DiesAfterMutating { get; set; }
 
     private async Task<bool> IsMutatingAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -8,6 +8,12 @@ internal enum CrashMode
 
     /// <summary>Just after the write is durable (for an intent: it is journaled, the call it announces is never made).</summary>
     AfterWrite,
+
+    /// <summary>
+    /// A power loss: the write is lost (it never reaches the disk) while the process goes on until its next mutating call has
+    /// been answered (the call it announced went out) or its next journal write, whichever comes first, and dies there.
+    /// </summary>
+    PowerLoss,
 }
 
 /// <summary>
@@ -88,9 +94,17 @@ internal sealed class CrashingJournal(IDeploymentJournal inner, int? crashAtWrit
             index = _writes.Count;
         }
 
-        if (index != crashAtWrite && crashOn?.Invoke(description) != true)
+        if (index != crashAtWrite && crashOn?.Invoke(description) != true && !PowerLost)
         {
             return await write();
+        }
+
+        if (mode == CrashMode.PowerLoss && !PowerLost)
+        {
+            // The write is lost; the process dies after the call it announced (see Die), or at its next write.
+            PowerLost = true;
+            CrashedAt = $"write {index} ({description}), lost in a power loss";
+            return default!;
         }
 
         if (mode == CrashMode.AfterWrite)
@@ -98,10 +112,24 @@ internal sealed class CrashingJournal(IDeploymentJournal inner, int? crashAtWrit
             await write();
         }
 
-        Crashed = true;
-        CrashedAt = $"write {index} ({description}), {(mode == CrashMode.AfterWrite ? "after" : "before")} it was written";
-        onCrash?.Invoke();
+        CrashedAt ??= $"write {index} ({description}), {(mode == CrashMode.AfterWrite ? "after" : "before")} it was written";
+        Die();
         throw new CrashException($"The process crashed at journal {CrashedAt} (simulated).");
+    }
+
+    /// <summary>True once a power loss dropped a write: the process dies after its next mutating call.</summary>
+    public bool PowerLost { get; private set; }
+
+    /// <summary>The process dies: every later journal call throws, and <c>onCrash</c> cuts its network.</summary>
+    public void Die()
+    {
+        if (Crashed)
+        {
+            return;
+        }
+
+        Crashed = true;
+        onCrash?.Invoke();
     }
 
     private void ThrowIfDead()

@@ -31,6 +31,15 @@ public enum CampaignFault
 
     /// <summary>As <see cref="CrashInRollbackThenResume"/>, but the new process runs the rollback again.</summary>
     CrashInRollbackThenRollback,
+
+    /// <summary>A power loss: a journal write that announces a call is lost, the call goes out, the process dies; a new process resumes.</summary>
+    PowerLossThenResume,
+
+    /// <summary>As <see cref="PowerLossThenResume"/>; the new process rolls back.</summary>
+    PowerLossThenRollback,
+
+    /// <summary>A power loss inside the rollback of a deployment whose new image never becomes healthy; the new process rolls back again.</summary>
+    PowerLossInRollbackThenRollback,
 }
 
 /// <summary>How one run ended.</summary>
@@ -125,6 +134,12 @@ internal static class FaultCampaign
             var writes = Writes(baseline, fault);
             var first = IsCrashInRollback(fault) ? FirstRollbackWrite(writes) : 1;
             var points = new List<(int, CrashMode)>();
+            if (IsPowerLoss(fault))
+            {
+                // Only a write that announces a call differs from dying before it: its call still goes out.
+                return [.. Enumerable.Range(first, writes.Count - first + 1).Where(m => AnnouncesCall(writes[m - 1])).Select(m => (m, CrashMode.PowerLoss))];
+            }
+
             for (var m = first; m <= writes.Count; m++)
             {
                 points.Add((m, CrashMode.BeforeWrite));
@@ -142,9 +157,16 @@ internal static class FaultCampaign
 
     public static bool IsCrash(CampaignFault fault) => fault >= CampaignFault.CrashThenResume;
 
-    private static bool IsCrashInRollback(CampaignFault fault) => fault is CampaignFault.CrashInRollbackThenResume or CampaignFault.CrashInRollbackThenRollback;
+    private static bool IsCrashInRollback(CampaignFault fault) =>
+        fault is CampaignFault.CrashInRollbackThenResume or CampaignFault.CrashInRollbackThenRollback or CampaignFault.PowerLossInRollbackThenRollback;
 
-    private static bool ResumesAfterCrash(CampaignFault fault) => fault is CampaignFault.CrashThenResume or CampaignFault.CrashInRollbackThenResume;
+    private static bool IsPowerLoss(CampaignFault fault) => fault >= CampaignFault.PowerLossThenResume;
+
+    /// <summary>A journal write right before a mutating call: an intent, or the note a roll start or stop journals first.</summary>
+    public static bool AnnouncesCall(string write) =>
+        write.StartsWith("Intent ", StringComparison.Ordinal) || write.Contains(" rollsBefore", StringComparison.Ordinal) || write.Contains(" rollStopped", StringComparison.Ordinal);
+
+    private static bool ResumesAfterCrash(CampaignFault fault) => fault is CampaignFault.CrashThenResume or CampaignFault.CrashInRollbackThenResume or CampaignFault.PowerLossThenResume;
 
     private static IReadOnlyList<string> Writes(CampaignBaseline baseline, CampaignFault fault) =>
         IsCrashInRollback(fault) ? baseline.FailedRunWrites : baseline.JournalWrites;
@@ -167,7 +189,7 @@ internal static class FaultCampaign
         await using var world = await CampaignWorld.StartAsync();
         var create = scenario.Seed(world);
         var label = IsCrash(fault)
-            ? string.Create(CultureInfo.InvariantCulture, $"{scenario} {fault}: crash {(mode == CrashMode.BeforeWrite ? "before" : "after")} journal write {index} ({Writes(baseline, fault)[index - 1]})")
+            ? string.Create(CultureInfo.InvariantCulture, $"{scenario} {fault}: {Describe(mode)} journal write {index} ({Writes(baseline, fault)[index - 1]})")
             : string.Create(CultureInfo.InvariantCulture, $"{scenario} {fault}: mutating call {index} ({baseline.MutatingCalls[index - 1]})");
         try
         {
@@ -255,9 +277,7 @@ internal static class FaultCampaign
     private static async Task<CampaignRun> CrashAsync(
         CampaignWorld world, Func<DeploymentServices, DeploymentOptions, Deployment> create, CampaignBaseline baseline, string label, int write, CrashMode mode, bool resume)
     {
-        CampaignProcess? first = null;
-        var journal = new CrashingJournal(world.Journal, write, mode, () => first!.Kill());
-        first = world.StartProcess(_ => journal);
+        var (first, journal) = StartCrashing(world, write, mode);
         var (firstResult, firstError) = await CaptureAsync(create(first.Services, Options()).RunAsync());
         if (!journal.Crashed || journal.DeploymentId is null)
         {
@@ -285,8 +305,34 @@ internal static class FaultCampaign
         return await JudgeAsync(world, baseline, label, journal.DeploymentId, result, error);
     }
 
+    /// <summary>A process whose journal kills it at write <paramref name="write"/> (null: never) in <paramref name="mode"/>; a power loss kills it after its next mutating call.</summary>
+    public static (CampaignProcess Process, CrashingJournal Journal) StartCrashing(CampaignWorld world, int? write, CrashMode mode)
+    {
+        CampaignProcess? process = null;
+        var journal = new CrashingJournal(world.Journal, write, mode, () => process!.Kill());
+        process = world.StartProcess(_ => journal);
+        process.Watch.DiesAfterMutating = () =>
+        {
+            if (!journal.PowerLost)
+            {
+                return false;
+            }
+
+            journal.Die();
+            return true;
+        };
+        return (process, journal);
+    }
+
+    public static string Describe(CrashMode mode) => mode switch
+    {
+        CrashMode.BeforeWrite => "crash before",
+        CrashMode.AfterWrite => "crash after",
+        _ => "power loss at",
+    };
+
     /// <summary>True when the journal shows every step except the clean-up succeeded: deleted leftovers cannot come back.</summary>
-    private static bool PastFinalStage(DeploymentRecord record)
+    public static bool PastFinalStage(DeploymentRecord record)
     {
         var ops = record.Plan?["operations"]?.AsArray() ?? new System.Text.Json.Nodes.JsonArray();
         var required = ops.Where(o => o?["cleanup"]?.GetValue<bool>() != true).Select(o => o!["id"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
@@ -294,7 +340,7 @@ internal static class FaultCampaign
         return required.Count > 0 && required.IsSubsetOf(succeeded);
     }
 
-    private static async Task<CampaignRun> JudgeAsync(CampaignWorld world, CampaignBaseline baseline, string label, string? deploymentId, DeploymentResult? result, Exception? error)
+    public static async Task<CampaignRun> JudgeAsync(CampaignWorld world, CampaignBaseline baseline, string label, string? deploymentId, DeploymentResult? result, Exception? error)
     {
         var state = world.Observe();
         var record = deploymentId is null ? null : await world.Journal.LoadAsync(deploymentId);
@@ -348,7 +394,7 @@ internal static class FaultCampaign
         _ => $"{e.GetType().Name}: {e.Message}",
     };
 
-    private static IEnumerable<Exception> Chain(Exception e)
+    public static IEnumerable<Exception> Chain(Exception e)
     {
         var pending = new Stack<Exception>([e]);
         while (pending.Count > 0)
@@ -374,7 +420,7 @@ internal static class FaultCampaign
         }
     }
 
-    private static async Task<(DeploymentResult? Result, Exception? Error)> CaptureAsync(Task<DeploymentResult> task)
+    public static async Task<(DeploymentResult? Result, Exception? Error)> CaptureAsync(Task<DeploymentResult> task)
     {
         try
         {

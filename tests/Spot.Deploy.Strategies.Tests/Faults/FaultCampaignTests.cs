@@ -122,3 +122,59 @@ public sealed class FaultCampaignCrashInRollbackRollbackTests(ITestOutputHelper 
     [MemberData(nameof(Scenarios))]
     public Task CrashInRollback_AtEveryJournalWrite_ThenRollBackAgain(string scenario) => RunCampaignAsync(scenario, CampaignFault.CrashInRollbackThenRollback);
 }
+
+public sealed class FaultCampaignPowerLossResumeTests(ITestOutputHelper output) : FaultCampaignTestBase(output)
+{
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task PowerLoss_AtEveryWriteBeforeACall_ThenResume(string scenario) => RunCampaignAsync(scenario, CampaignFault.PowerLossThenResume);
+}
+
+public sealed class FaultCampaignPowerLossRollbackTests(ITestOutputHelper output) : FaultCampaignTestBase(output)
+{
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task PowerLoss_AtEveryWriteBeforeACall_ThenRollBack(string scenario) => RunCampaignAsync(scenario, CampaignFault.PowerLossThenRollback);
+}
+
+public sealed class FaultCampaignPowerLossInRollbackTests(ITestOutputHelper output) : FaultCampaignTestBase(output)
+{
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public Task PowerLossInRollback_AtEveryWriteBeforeACall_ThenRollBackAgain(string scenario) => RunCampaignAsync(scenario, CampaignFault.PowerLossInRollbackThenRollback);
+}
+
+/// <summary>Two and three crashes in a row at seeded random points, for every scenario (<see cref="CrashChains"/>).</summary>
+public sealed class FaultCampaignCrashChainTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(FaultCampaignTestBase.Scenarios), MemberType = typeof(FaultCampaignTestBase))]
+    public async Task TwoAndThreeCrashesInARow_AtSeededRandomPoints(string scenarioName)
+    {
+        var scenario = CampaignScenario.Named(scenarioName);
+        var baseline = await FaultCampaign.BaselineAsync(scenario);
+        var watch = Stopwatch.StartNew();
+        var runs = new List<(CampaignRun Run, int Crashes)>();
+        foreach (var crashes in new[] { 2, 3 })
+        {
+            for (var i = 0; i < CrashChains.ChainsPerCount; i++)
+            {
+                runs.Add(await CrashChains.RunAsync(scenario, baseline, CrashChains.SeedOf(scenario, crashes, i), crashes));
+            }
+        }
+
+        var violations = runs.Where(r => r.Run.Outcome == RunOutcome.Violation).Select(r => r.Run).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CAMPAIGN {scenario.Strategy} {scenario.Name} CrashChains (base seed {CrashChains.BaseSeed}; rerun with SPOT_DEPLOY_SEED): scenarios={runs.Count} " +
+            $"deployed={runs.Count(r => r.Run.Outcome == RunOutcome.Deployed)} rolledBack={runs.Count(r => r.Run.Outcome == RunOutcome.RolledBack)} violations={violations.Count} " +
+            $"(died twice {runs.Count(r => r.Crashes == 2)}, three times {runs.Count(r => r.Crashes == 3)}, {watch.Elapsed.TotalSeconds:0.0} s)"));
+        foreach (var (run, _) in runs)
+        {
+            output.WriteLine($"  {run.Outcome}: {run.Label}{(run.Problem is null ? string.Empty : " -- " + run.Problem)}");
+        }
+
+        runs.Count(r => r.Crashes >= 2).Should().BeGreaterThan(runs.Count / 2, "most chains must really die more than once");
+        violations.Should().BeEmpty($"every chain (base seed {CrashChains.BaseSeed}) must end fully deployed or exactly where it started:\n" +
+            string.Join("\n", violations.Select(v => $"{v.Label} -- {v.Problem}")));
+    }
+}

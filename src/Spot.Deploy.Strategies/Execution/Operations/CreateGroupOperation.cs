@@ -64,7 +64,8 @@ internal sealed record CreateGroupOperation : Operation
 
     public override async Task<JsonObject?> PerformAsync(OperationContext context, bool retry, CancellationToken cancellationToken)
     {
-        var id = retry ? await context.FindGroupByNameAsync(GroupName, cancellationToken).ConfigureAwait(false) : null;
+        // A group the journal knows already (adopted by its planned name after a lost write) is never created again.
+        var id = context.State.NewGroupId ?? (retry ? await context.FindGroupByNameAsync(GroupName, cancellationToken).ConfigureAwait(false) : null);
         if (id is null)
         {
             var body = _exactBody ?? throw DeploymentDocumentException.Missing(context.DeploymentId, GroupName, KeptOut, UserDataDigest is not null);
