@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Spot.Deploy.Emulator;
 using Spot.Deploy.Planning;
 
@@ -22,6 +23,23 @@ public sealed class DryRunWireTests : StrategyTestBase
     [Fact]
     public Task Canary_DryRunCalls_AreTheCallsSent() =>
         CheckAsync(() => new CanaryDeployment(Services, CanaryRequest(25, 50, 100)), seed: () => SeedGroup("web__3", Cap(2, 4, 6)));
+
+    /// <summary>A weighted wait reads the group's document (its weights) before it polls: the dry run must list that read too.</summary>
+    [Fact]
+    public Task Canary_WeightUnits_DryRunCalls_AreTheCallsSent() =>
+        CheckAsync(() =>
+        {
+            var request = CanaryRequest(50, 100);
+            request.Document = WeightUnitDeploymentTests.Weighted(request.Document!);
+            return new CanaryDeployment(Services, request);
+        }, seed: () =>
+        {
+            var group = (JsonObject)WeightUnitDeploymentTests.Weighted(Document()).Group.DeepClone();
+            group["name"] = "web__3";
+            group["capacity"] = new JsonObject { ["minimum"] = 2, ["target"] = 4, ["maximum"] = 8, ["unit"] = "weight" };
+            State.SeedGroup(group);
+        },
+        mustRead: "GET /aws/ec2/group/");
 
     [Fact]
     public Task BlueGreen_DryRunCalls_AreTheCallsSent()
@@ -49,7 +67,7 @@ public sealed class DryRunWireTests : StrategyTestBase
     public Task SpotRoll_GroupWithImagesList_DryRunCalls_AreTheCallsSent() =>
         CheckAsync(() => new SpotRollDeployment(Services, RollRequest(batch: 50)), seed: () => SeedGroupWithImages("web", Cap(1, 2, 2)));
 
-    private async Task CheckAsync(Func<Deployment> deployment, Action seed)
+    private async Task CheckAsync(Func<Deployment> deployment, Action seed, string? mustRead = null)
     {
         seed();
         var preview = await deployment().PlanAsync();
@@ -74,6 +92,11 @@ public sealed class DryRunWireTests : StrategyTestBase
         plannedWrites.Should().NotBeEmpty();
         sentWrites.Should().Equal(plannedWrites, "the dry run lists every write, in order, as it is sent");
         sentReads.Should().BeEquivalentTo(plannedReads, "the dry run lists every kind of read the steps make");
+        if (mustRead is not null)
+        {
+            // The group's own document (GET …/group/{id}, not the list or its status): read once per weighted wait.
+            sentReads.Should().Contain(r => r.StartsWith(mustRead, StringComparison.Ordinal) && r.Count(c => c == '/') == 4, "the case exists to cross-check this read");
+        }
     }
 
     private static string Key(EmulatorCall call) => call.Action is { } action ? (call.Service == "ec2" ? "EC2 " : "ELBv2 ") + action : call.Method + " " + call.Path;

@@ -12,7 +12,8 @@ namespace Spot.Deploy.Strategies.Tests.Deployments;
 /// </summary>
 public sealed class WeightUnitDeploymentTests : StrategyTestBase
 {
-    private static ElastigroupDocument Weighted(ElastigroupDocument document)
+    /// <summary>The document in weight units: t3.micro weighs 2, t3.small 4.</summary>
+    internal static ElastigroupDocument Weighted(ElastigroupDocument document)
     {
         var group = (JsonObject)document.Group.DeepClone();
         group["capacity"]!["unit"] = "weight";
