@@ -167,4 +167,49 @@ public sealed class WorldCheckTests : ControlFlowTestBase
         drift.Differences.Should().ContainSingle().Which.What.Should().Be($"group web__4 ({created})");
         drift.Differences[0].Action.Should().Contain("not provably this deployment's");
     }
+
+    /// <summary>
+    /// The witness compares two clocks: Spot's <c>createdAt</c> and the start the orchestrator journaled. With the machine's
+    /// clock 2 s ahead of Spot's, the group the deployment created right after starting looks older than the deployment:
+    /// it must be reported (the safe direction), never adopted, taken over or deleted on a guess.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ResumeOrRollback_GroupWithThePlannedNameOlderThanTheStartByClockSkew_IsReportedNotAdopted(bool rollback)
+    {
+        SeedRunningRevision();
+        var ahead = new SkewedClock(Clock, TimeSpan.FromSeconds(2));
+        var journal = new CrashingJournal(Journal, mode: CrashMode.PowerLoss, crashOn: w => w == "Intent s1 Create");
+        var dying = new DeploymentServices(Spot, Aws, journal, new InProcessAppLock(), ahead);
+        await new Func<Task>(() => new CanaryDeployment(dying, CanaryRequest(25, 50, 100)).RunAsync()).Should().ThrowAsync<Exception>();
+        var id = journal.DeploymentId!;
+        var created = GroupId("web__4");
+        (await Spot.GetGroupAsync(created)).CreatedAt.Should().BeBefore((await RecordAsync(id)).StartedAt, "that is the skew");
+        var recovery = new DeploymentRecovery(new DeploymentServices(Spot, Aws, Journal, new InProcessAppLock(), ahead));
+
+        var drift = await ExpectDriftAsync(() => rollback ? recovery.RollbackAsync(id) : recovery.ResumeAsync(id), id);
+
+        var difference = drift.Differences.Should().ContainSingle().Which;
+        difference.What.Should().Be($"group web__4 ({created})");
+        difference.Expected.Should().Be("no group the journal does not know by this name");
+        difference.Actual.Should().StartWith("a group created ");
+        (await RecordAsync(id)).Entries.Should().NotContain(e => e.Operation == "adoptedByName");
+        GroupState().Should().Contain(g => g.StartsWith("web__4 ", StringComparison.Ordinal), "nothing deleted it");
+    }
+
+    /// <summary>The orchestrator machine's clock, <paramref name="offset"/> ahead of Spot's (timers run on the same fake time).</summary>
+    private sealed class SkewedClock(TimeProvider inner, TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + offset;
+
+        public override long GetTimestamp() => inner.GetTimestamp();
+
+        public override long TimestampFrequency => inner.TimestampFrequency;
+
+        public override TimeZoneInfo LocalTimeZone => inner.LocalTimeZone;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+            inner.CreateTimer(callback, state, dueTime, period);
+    }
 }
