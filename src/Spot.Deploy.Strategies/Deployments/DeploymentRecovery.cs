@@ -49,6 +49,8 @@ public sealed class DeploymentRecovery
     /// <exception cref="DeploymentJournalException">There is no such deployment, or its journal is corrupt.</exception>
     /// <exception cref="NewerDeploymentExistsException">A newer deployment of the app is in the journal; nothing was changed.</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
+    /// <exception cref="SpotApiException">A read of the check before the first change failed (the clients' retries exhausted, e.g. a storm of 429 or 5xx); nothing was changed and the journal is as it was: run the same call again.</exception>
+    /// <exception cref="Spot.Deploy.Aws.AwsApiException">The same for a read of a route (ELBv2) in that check.</exception>
     /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
     /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
     /// <exception cref="DeploymentDriftException">The live state differs from what the journal says the deployment last set; nothing was changed, the status is NeedsAttention.</exception>
@@ -72,6 +74,8 @@ public sealed class DeploymentRecovery
     /// <exception cref="DeploymentJournalException">There is no such deployment, or its journal is corrupt.</exception>
     /// <exception cref="InvalidOperationException">The deployment is finished.</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
+    /// <exception cref="SpotApiException">A read of the check before the first change failed (the clients' retries exhausted, e.g. a storm of 429 or 5xx); nothing was changed and the journal is as it was: run the same call again.</exception>
+    /// <exception cref="Spot.Deploy.Aws.AwsApiException">The same for a read of a route (ELBv2) in that check.</exception>
     /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
     /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
     public Task<DeploymentResult> ResumeAsync(string deploymentId, ElastigroupDocument document, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
@@ -95,6 +99,8 @@ public sealed class DeploymentRecovery
     /// <exception cref="DeploymentJournalException">There is no such deployment, or its journal is corrupt.</exception>
     /// <exception cref="InvalidOperationException">The deployment is finished.</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
+    /// <exception cref="SpotApiException">A read of the check before the first change failed (the clients' retries exhausted, e.g. a storm of 429 or 5xx); nothing was changed and the journal is as it was: run the same call again.</exception>
+    /// <exception cref="Spot.Deploy.Aws.AwsApiException">The same for a read of a route (ELBv2) in that check.</exception>
     /// <exception cref="DeploymentFailedException">A step failed (see its status).</exception>
     /// <exception cref="DeploymentCanceledException">Cancelled again.</exception>
     public Task<DeploymentResult> ResumeAsync(string deploymentId, ElastigroupDocument document, string? userData, IProgress<DeploymentEvent>? progress = null,
@@ -159,6 +165,8 @@ public sealed class DeploymentRecovery
     /// <exception cref="InvalidOperationException">Every step but the clean-up succeeded (resume it to finish; deploy the previous image to go back).</exception>
     /// <exception cref="AppLockedException">Another deployment of the app runs.</exception>
     /// <exception cref="DeploymentDriftException">The live state differs from what the journal says the deployment last set; nothing was changed, the status is NeedsAttention.</exception>
+    /// <exception cref="SpotApiException">A read of the check before the first change failed (the clients' retries exhausted, e.g. a storm of 429 or 5xx); nothing was changed and the journal is as it was: run the same call again.</exception>
+    /// <exception cref="Spot.Deploy.Aws.AwsApiException">The same for a read of a route (ELBv2) in that check.</exception>
     /// <exception cref="DeploymentFailedException">The rollback failed; the deployment still needs attention.</exception>
     public async Task<DeploymentResult> RollbackAsync(string deploymentId, IProgress<DeploymentEvent>? progress = null, CancellationToken cancellationToken = default)
     {

@@ -226,6 +226,9 @@ internal sealed class RequestWatch(SpotDeployEmulator emulator) : DelegatingHand
 
     public volatile bool Killed;
 
+    /// <summary>Called just before each request (reads too) is sent, while the process lives.</summary>
+    public Action? BeforeEach { get; set; }
+
     /// <summary>Called with the 1-based index of each mutating request just before it is sent.</summary>
     public Action<int>? BeforeMutating { get; set; }
 
@@ -238,6 +241,7 @@ internal sealed class RequestWatch(SpotDeployEmulator emulator) : DelegatingHand
             throw new CrashException("The process is dead; it sends nothing.");
         }
 
+        BeforeEach?.Invoke();
         if (!await IsMutatingAsync(request, cancellationToken))
         {
             return await base.SendAsync(request, cancellationToken);

@@ -178,3 +178,36 @@ public sealed class FaultCampaignCrashChainTests(ITestOutputHelper output)
             string.Join("\n", violations.Select(v => $"{v.Label} -- {v.Problem}")));
     }
 }
+
+/// <summary>Bursts of 5xx and 429 on a rollback's calls, seeded, for every scenario (<see cref="RollbackStorms"/>).</summary>
+public sealed class FaultCampaignRollbackStormTests(ITestOutputHelper output)
+{
+    [Theory]
+    [MemberData(nameof(FaultCampaignTestBase.Scenarios), MemberType = typeof(FaultCampaignTestBase))]
+    public async Task TransientFaultStorms_InsideARollback_AtSeededRandomCalls(string scenarioName)
+    {
+        var scenario = CampaignScenario.Named(scenarioName);
+        var baseline = await FaultCampaign.BaselineAsync(scenario);
+        var watch = Stopwatch.StartNew();
+        var runs = new List<StormRun>();
+        for (var i = 0; i < RollbackStorms.RunsPerScenario; i++)
+        {
+            runs.Add(await RollbackStorms.RunAsync(scenario, baseline, RollbackStorms.SeedOf(scenario, i)));
+        }
+
+        var violations = runs.Where(r => r.Run.Outcome == RunOutcome.Violation).Select(r => r.Run).ToList();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"CAMPAIGN {scenario.Strategy} {scenario.Name} RollbackStorms (base seed {CrashChains.BaseSeed}; rerun with SPOT_DEPLOY_SEED): scenarios={runs.Count} " +
+            $"deployed={runs.Count(r => r.Run.Outcome == RunOutcome.Deployed)} rolledBack={runs.Count(r => r.Run.Outcome == RunOutcome.RolledBack)} violations={violations.Count} " +
+            $"(bursts {runs.Sum(r => r.Bursts)}, refusals {runs.Sum(r => r.Refusals)}, rollbacks the storm stopped {runs.Count(r => r.Beaten)}, {watch.Elapsed.TotalSeconds:0.0} s)"));
+        foreach (var run in runs)
+        {
+            output.WriteLine($"  {run.Run.Outcome}: {run.Run.Label}{(run.Run.Problem is null ? string.Empty : " -- " + run.Run.Problem)}");
+        }
+
+        runs.Count(r => r.Refusals > 0 && !r.Beaten).Should().BeGreaterThan(0, "some storms must be ridden out by the retries");
+        runs.Count(r => r.Beaten).Should().BeGreaterThan(0, "some storms must beat the retries and stop a rollback");
+        violations.Should().BeEmpty($"every stormy rollback (base seed {CrashChains.BaseSeed}) must end fully deployed or exactly where it started:\n" +
+            string.Join("\n", violations.Select(v => $"{v.Label} -- {v.Problem}")));
+    }
+}
