@@ -7,9 +7,10 @@ namespace Spot.Deploy.Cli.Tests;
 /// <summary>
 /// The real-API path (credentials from the environment, endpoints by flag, journal and locks in --state-dir) against a
 /// separately started emulator in real time (instances boot in 3 s): a stopped deployment, then rollback and resume.
-/// The only test class that sets the process's SPOTINST_/AWS_ variables; the other tests never read them.
+/// The only test class that sets the process's SPOTINST_/AWS_ variables (its drift reports are in RecoveryCommandTests.Drift.cs);
+/// the other tests never read them.
 /// </summary>
-public sealed class RecoveryCommandTests : IAsyncLifetime
+public sealed partial class RecoveryCommandTests : IAsyncLifetime
 {
     private Sandbox _sandbox = null!;
     private string _stateDir = null!;

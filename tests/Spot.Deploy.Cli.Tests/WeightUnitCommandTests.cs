@@ -40,4 +40,20 @@ public sealed class WeightUnitCommandTests : IDisposable
 
         output.ToString().Should().Contain("sig-1: 4/8 weight units healthy (6 running)").And.Contain("sig-2: 1/2 healthy (1 running)");
     }
+
+    [Fact]
+    public void Json_AWait_CarriesItsUnit_InstanceOrWeight()
+    {
+        using var output = new StringWriter();
+        var writer = new EventWriter(output, OutputFormat.Json);
+        var t0 = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+
+        writer.Report(new InstancesProgressEvent(t0, "sig-1", 4, 6, 8, 1) { Unit = "weight" });
+        writer.Report(new InstancesProgressEvent(t0, "sig-2", 1, 1, 2, 1));
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        lines.Select(l => (string?)l["event"]).Should().Equal("InstancesProgress", "InstancesProgress");
+        lines.Select(l => (string?)l["unit"]).Should().Equal("weight", "instance");
+        ((int?)lines[0]["healthy"]).Should().Be(4, "in weight units, the healthy instances' weights summed");
+    }
 }
