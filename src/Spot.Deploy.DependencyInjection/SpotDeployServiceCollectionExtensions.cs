@@ -238,6 +238,7 @@ public static class SpotDeployServiceCollectionExtensions
         RoleSessionName = o.RoleSessionName,
         Ec2Endpoint = o.Ec2Endpoint,
         ElasticLoadBalancingEndpoint = o.ElasticLoadBalancingEndpoint,
+        SystemsManagementEndpoint = o.SystemsManagementEndpoint,
         AttemptTimeout = o.AttemptTimeout,
         MaxRetries = o.MaxRetries,
         RetryBaseDelay = o.RetryBaseDelay,
