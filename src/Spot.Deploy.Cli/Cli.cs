@@ -455,6 +455,11 @@ internal static class Cli
             return new AmiQuery { ImageId = id };
         }
 
+        if (v.ImageParameter is { } parameter)
+        {
+            return new AmiQuery { Parameter = parameter };
+        }
+
         if (v.ImageNamePattern is { } pattern)
         {
             var query = new AmiQuery { NamePattern = pattern };
@@ -468,7 +473,7 @@ internal static class Cli
 
         return target.Sandbox is not null
             ? new AmiQuery { ImageId = Sandbox.ImageV2 }
-            : throw new CliUsageException("an image is required: --image ami-... or --image-name-pattern (with --image-owner)");
+            : throw new CliUsageException("an image is required: --image ami-..., --image-parameter NAME or --image-name-pattern (with --image-owner)");
     }
 
     // ---- rollback / resume ----
@@ -631,9 +636,11 @@ internal static class Cli
         await output.WriteLineAsync($"Spot API:        {sandbox.Emulator.SpotBaseAddress}");
         await output.WriteLineAsync($"EC2 endpoint:    {sandbox.Emulator.Ec2Endpoint}");
         await output.WriteLineAsync($"ELBv2 endpoint:  {sandbox.Emulator.ElasticLoadBalancingEndpoint}");
+        await output.WriteLineAsync($"SSM endpoint:    {sandbox.Emulator.SystemsManagementEndpoint}");
         await output.WriteLineAsync($"SPOTINST_TOKEN={o.SpotToken}  SPOTINST_ACCOUNT={o.AccountId}  (emulator-only credentials)");
         await output.WriteLineAsync($"AWS region {o.Region}; any access key is accepted{(o.AwsAccessKeyId is null ? string.Empty : " (" + o.AwsAccessKeyId + ")")}");
         await output.WriteLineAsync($"images: {Sandbox.ImageV1} web-1.0, {Sandbox.ImageV2} web-2.0, {Sandbox.BrokenImage} web-3.0 (never healthy)");
+        await output.WriteLineAsync($"SSM parameter {Sandbox.ImageParameter}: version 1 = {Sandbox.ImageV1}, version 2 (label prod) = {Sandbox.ImageV2}");
         await output.WriteLineAsync($"routes: production {sandbox.Routes.Production.ListenerArn} -> {sandbox.BlueTargetGroup}");
         await output.WriteLineAsync($"        stage      {sandbox.Routes.Stage.ListenerArn} -> {sandbox.GreenTargetGroup}");
         await output.WriteLineAsync("Press Ctrl+C to stop.");
@@ -724,7 +731,10 @@ internal sealed class Target : IAsyncDisposable
         }
 
         var spot = new ElastigroupClient(spotOptions);
-        var aws = new AwsConnection(new AwsConnectionOptions { Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing });
+        var aws = new AwsConnection(new AwsConnectionOptions
+        {
+            Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing, SystemsManagementEndpoint = endpoints.Ssm,
+        });
         var services = new DeploymentServices(spot, aws,
             new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
         return Task.FromResult(new Target(services, null, null, spot, aws));

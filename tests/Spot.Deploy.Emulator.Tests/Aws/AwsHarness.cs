@@ -57,6 +57,7 @@ internal sealed class AwsHarness : IAsyncDisposable
         SecretAccessKey = secretKey,
         Ec2Endpoint = Emulator.Ec2Endpoint,
         ElasticLoadBalancingEndpoint = Emulator.ElasticLoadBalancingEndpoint,
+        SystemsManagementEndpoint = Emulator.SystemsManagementEndpoint,
         TimeProvider = Clock,
         MaxRetries = 0,
         RandomSeed = 7,
