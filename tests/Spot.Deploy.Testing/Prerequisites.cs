@@ -104,7 +104,7 @@ public static class Prerequisites
     /// The folder holding <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>: the one on PATH, else the newest
     /// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (where Debian's packages put them, off PATH); null when neither has them.
     /// </summary>
-    public static string? FindPostgreSqlBin(Func<string, string?> environment)
+    public static string? FindPostgreSqlBin(Func<string, string?> environment, string debianRoot = "/usr/lib/postgresql")
     {
         ArgumentNullException.ThrowIfNull(environment);
         string[] programs = ["initdb", "pg_ctl", "postgres"];
@@ -113,10 +113,9 @@ public static class Prerequisites
             return Path.GetDirectoryName(initdb);
         }
 
-        const string Debian = "/usr/lib/postgresql";
-        return !Directory.Exists(Debian)
+        return !Directory.Exists(debianRoot)
             ? null
-            : Directory.EnumerateDirectories(Debian)
+            : Directory.EnumerateDirectories(debianRoot)
                 .Select(d => (Folder: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d).Split('.')[0], out var v) ? v : 0))
                 .Where(d => programs.All(p => File.Exists(Path.Combine(d.Folder, p))))
                 .OrderByDescending(d => d.Version)
