@@ -74,11 +74,13 @@ internal static class Cli
             var command = new Command(name, description);
             var id = new Argument<string>("deployment-id") { Description = "The deployment's id (printed when it started; journal file name)." };
             var stateDir = StateDirOption();
+            var state = StateStores.StateOption();
             var format2 = OutputOption();
             var onFailure = OnFailureOption();
             var timeout = SteadyStateTimeoutOption();
             command.Arguments.Add(id);
             command.Options.Add(stateDir);
+            command.Options.Add(state);
             command.Options.Add(format2);
             command.Options.Add(onFailure);
             command.Options.Add(timeout);
@@ -90,7 +92,7 @@ internal static class Cli
                 command.Options.Add(document);
             }
 
-            command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), endpoints.Read(p),
+            command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), StateStores.IsPostgres(p.GetValue(state), p.GetValue(stateDir)), endpoints.Read(p),
                 Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
             root.Subcommands.Add(command);
         }
@@ -99,12 +101,14 @@ internal static class Cli
         var abandonId = new Argument<string>("deployment-id") { Description = "The unfinished deployment's id." };
         var reason = new Option<string>("--reason") { Description = "Why, for the journal: what you checked or did by hand (required; never a secret).", Required = true };
         var abandonStateDir = StateDirOption();
+        var abandonState = StateStores.StateOption();
         var abandonOutput = OutputOption();
         abandon.Arguments.Add(abandonId);
         abandon.Options.Add(reason);
         abandon.Options.Add(abandonStateDir);
+        abandon.Options.Add(abandonState);
         abandon.Options.Add(abandonOutput);
-        abandon.SetAction((p, ct) => GuardAsync(error, () => AbandonAsync(p.GetValue(abandonId)!, p.GetValue(reason)!, p.GetValue(abandonStateDir),
+        abandon.SetAction((p, ct) => GuardAsync(error, () => AbandonAsync(p.GetValue(abandonId)!, p.GetValue(reason)!, p.GetValue(abandonStateDir), StateStores.IsPostgres(p.GetValue(abandonState), p.GetValue(abandonStateDir)),
             new EventWriter(output, p.GetValue(abandonOutput)), ct)));
         root.Subcommands.Add(abandon);
 
@@ -341,7 +345,7 @@ internal static class Cli
     internal static string Unfinished(UnfinishedDeploymentException e, RequestValues values)
     {
         var id = e.DeploymentId ?? "<deployment-id>";
-        var state = values.StateDir is { } dir ? " --state-dir " + Quote(dir) : string.Empty;
+        var state = values.PostgresState ? " --state postgres" : values.StateDir is { } dir ? " --state-dir " + Quote(dir) : string.Empty;
         var endpoints = values.Endpoints;
         var flags = string.Concat(
             endpoints.Spot is { } spot ? " --spot-url " + Quote(spot.ToString()) : string.Empty,
@@ -478,7 +482,7 @@ internal static class Cli
 
     // ---- rollback / resume ----
 
-    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
+    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, bool postgres, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
         string? documentPath = null)
     {
         if (documentPath is not null && !File.Exists(documentPath))
@@ -496,10 +500,10 @@ internal static class Cli
             throw new CliUsageException("--document: " + e.Message);
         }
 
-        await using var target = await Target.OpenRealAsync(stateDir, endpoints, ct);
+        await using var target = await Target.OpenRealAsync(stateDir, postgres, endpoints, ct);
         if (await target.Services.Journal.LoadAsync(id, ct) is null)
         {
-            throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
+            throw new CliUsageException($"there is no deployment '{id}' in {StateStores.Describe(stateDir, postgres)}");
         }
 
         // A Blue/Green rollback or resume changes routes through ELBv2: check its credentials before the first change.
@@ -545,12 +549,12 @@ internal static class Cli
 
     // ---- abandon ----
 
-    private static async Task<int> AbandonAsync(string id, string reason, string? stateDir, EventWriter writer, CancellationToken ct)
+    private static async Task<int> AbandonAsync(string id, string reason, string? stateDir, bool postgres, EventWriter writer, CancellationToken ct)
     {
-        var services = Target.JournalOnly(stateDir);
+        var services = Target.JournalOnly(stateDir, postgres);
         if (await services.Journal.LoadAsync(id, ct) is null)
         {
-            throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
+            throw new CliUsageException($"there is no deployment '{id}' in {StateStores.Describe(stateDir, postgres)}");
         }
 
         var who = $"{Environment.UserName} on {Environment.MachineName} (spot-deploy abandon)";
@@ -565,7 +569,7 @@ internal static class Cli
 
     private static async Task<int> StatusAsync(string app, IReadOnlyList<BlueGreenLoadBalancer> routes, bool emulator, Endpoints endpoints, EventWriter writer, CancellationToken ct)
     {
-        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, endpoints, ct);
+        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, false, endpoints, ct);
         if (!emulator && routes.Count > 0)
         {
             await Preflight.RequireAwsCredentialsAsync(ct);
@@ -684,7 +688,7 @@ internal sealed class Target : IAsyncDisposable
         }
 
         // Every plan and deployment resolves its AMI through EC2: no credentials is invalid input, found before anything is read.
-        var target = await OpenRealAsync(values.StateDir, values.Endpoints, ct);
+        var target = await OpenRealAsync(values.StateDir, values.PostgresState, values.Endpoints, ct);
         try
         {
             await Preflight.RequireAwsCredentialsAsync(ct);
@@ -713,17 +717,17 @@ internal sealed class Target : IAsyncDisposable
     /// The journal and locks of <paramref name="stateDir"/> without Spot or AWS: for commands that change nothing there
     /// (<c>abandon</c>). The Spot client is a stand-in that refuses every call, so none can be made by mistake.
     /// </summary>
-    public static DeploymentServices JournalOnly(string? stateDir)
+    public static DeploymentServices JournalOnly(string? stateDir, bool postgres)
     {
-        var dir = StateDirectory(stateDir);
-        return new DeploymentServices(DispatchProxy.Create<IElastigroupClient, NoSpotCalls>(), null,
-            new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
+        // The command's process ends with it: the PostgreSQL store's connections close then.
+        var (journal, appLock, _) = StateStores.Open(stateDir, postgres);
+        return new DeploymentServices(DispatchProxy.Create<IElastigroupClient, NoSpotCalls>(), null, journal, appLock);
     }
 
-    public static Task<Target> OpenRealAsync(string? stateDir, Endpoints endpoints, CancellationToken ct)
+    public static Task<Target> OpenRealAsync(string? stateDir, bool postgres, Endpoints endpoints, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var dir = StateDirectory(stateDir);
+        var (journal, appLock, owned) = StateStores.Open(stateDir, postgres);
         var spotOptions = ElastigroupClientOptions.FromEnvironment();
         if (endpoints.Spot is { } spotUrl)
         {
@@ -735,13 +739,9 @@ internal sealed class Target : IAsyncDisposable
         {
             Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing, SystemsManagementEndpoint = endpoints.Ssm,
         });
-        var services = new DeploymentServices(spot, aws,
-            new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
-        return Task.FromResult(new Target(services, null, null, spot, aws));
+        var services = new DeploymentServices(spot, aws, journal, appLock);
+        return Task.FromResult(owned is null ? new Target(services, null, null, spot, aws) : new Target(services, null, null, spot, aws, owned));
     }
-
-    private static string StateDirectory(string? stateDir) =>
-        stateDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spot-deploy");
 
     public async ValueTask DisposeAsync()
     {

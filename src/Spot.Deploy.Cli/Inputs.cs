@@ -40,6 +40,9 @@ internal sealed class RequestValues
 
     public string? StateDir { get; init; }
 
+    /// <summary>True for <c>--state postgres</c>: the journal and lease in PostgreSQL (<see cref="StateStores"/>).</summary>
+    public bool PostgresState { get; init; }
+
     public string? GroupId { get; init; }
 
     public int? BatchSize { get; init; }
@@ -145,6 +148,7 @@ internal sealed class RequestInputs
     private readonly Option<bool> _adopt = new("--adopt") { Description = "basic, canary: adopt a running group named exactly like the app as the previous revision (revision 0); it is kept afterwards." };
     private readonly Option<FailurePolicy> _onFailure = Cli.OnFailureOption();
     private readonly Option<string?> _stateDir = Cli.StateDirOption();
+    private readonly Option<string> _state = StateStores.StateOption();
     private readonly Option<string?> _groupId = new("--group-id") { Description = "roll: the group to roll (default: the group named after the app)." };
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "roll: batch size in percent (1-100; default 20)." };
     private readonly Option<int?> _timeout = Cli.SteadyStateTimeoutOption();
@@ -155,7 +159,7 @@ internal sealed class RequestInputs
 
     public RequestInputs(Command command)
     {
-        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _groupId, _batchSize, _timeout, _emulator, _output })
+        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _timeout, _emulator, _output })
         {
             command.Options.Add(option);
         }
@@ -225,6 +229,7 @@ internal sealed class RequestInputs
             Adopt = parse.GetValue(_adopt),
             OnFailure = parse.GetValue(_onFailure),
             StateDir = parse.GetValue(_stateDir),
+            PostgresState = StateStores.IsPostgres(parse.GetValue(_state), parse.GetValue(_stateDir)),
             GroupId = parse.GetValue(_groupId),
             BatchSize = batch,
             SteadyStateTimeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,

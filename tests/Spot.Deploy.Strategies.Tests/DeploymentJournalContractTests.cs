@@ -271,10 +271,3 @@ public abstract class DeploymentJournalContractTests
         await act.Should().ThrowAsync<ArgumentException>();
     }
 }
-
-public sealed class InMemoryDeploymentJournalTests : DeploymentJournalContractTests
-{
-    public InMemoryDeploymentJournalTests() => Journal = new InMemoryDeploymentJournal(Time);
-
-    protected override IDeploymentJournal Journal { get; }
-}

@@ -1,0 +1,18 @@
+using Spot.Deploy.Strategies.Tests;
+
+namespace Spot.Deploy.PostgreSql.Tests;
+
+/// <summary>The journal contract the file and in-memory journals pass, on PostgreSQL (a fresh schema per test).</summary>
+[Collection(UsesPostgreSql.Name)]
+public sealed class PostgreSqlJournalContractTests : DeploymentJournalContractTests, IAsyncLifetime
+{
+    private readonly PostgreSqlDeploymentStore _store;
+
+    public PostgreSqlJournalContractTests(PostgreSqlFixture database) => _store = database.Store(Time);
+
+    protected override IDeploymentJournal Journal => _store;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _store.DisposeAsync();
+}
