@@ -1,9 +1,11 @@
 using Spot.Deploy.Strategies.Tests;
+using Spot.Deploy.Testing;
 
 namespace Spot.Deploy.PostgreSql.Tests;
 
 /// <summary>The journal contract the file and in-memory journals pass, on PostgreSQL (a fresh schema per test).</summary>
 [Collection(UsesPostgreSql.Name)]
+[Requires(Prerequisite.PostgreSql)]
 public sealed class PostgreSqlJournalContractTests : DeploymentJournalContractTests, IAsyncLifetime
 {
     private readonly PostgreSqlDeploymentStore _store;
