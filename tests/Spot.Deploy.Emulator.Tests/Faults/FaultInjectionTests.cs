@@ -10,7 +10,7 @@ namespace Spot.Deploy.Emulator.Tests.Faults;
 /// <summary>Faults appear exactly as configured — by route, method, action, n-th call or seeded probability — and the real clients see them as they would see the real services'.</summary>
 public sealed class FaultInjectionTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+    private readonly VirtualClock _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
     private readonly HttpClient _http = new();
     private SpotDeployEmulator _emulator = null!;
 
@@ -216,7 +216,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         static async Task<List<int>> RunAsync(int seed)
         {
-            await using var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions { RandomSeed = seed, TimeProvider = new FakeTimeProvider() });
+            await using var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions { RandomSeed = seed, TimeProvider = new VirtualClock() });
             emulator.Faults.Add(new FaultRule { Service = "spot", Probability = 0.3, Status = 503 });
             using var http = new HttpClient();
             var statuses = new List<int>();
