@@ -206,31 +206,39 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         {
             case FaultKind.HttpError when service == "spot":
                 await SpotErrors.WriteAsync(context, fault.Status, "INTERNAL_ERROR", "Injected fault.").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.HttpError:
                 await AwsErrors.WriteAsync(context, service, fault.Status, "InternalFailure", "Injected fault.").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling when service == "spot":
                 await SpotErrors.WriteRateLimitedAsync(context, 100, (int)Math.Ceiling(fault.Delay.TotalSeconds)).ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling when service == "ssm":
                 await AwsErrors.WriteAsync(context, service, 400, "ThrottlingException", "Rate exceeded").ConfigureAwait(false);
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling when service == "ec2":
                 await AwsErrors.WriteAsync(context, service, 503, "RequestLimitExceeded", "Request limit exceeded.").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling:
                 await AwsErrors.WriteAsync(context, service, 400, "Throttling", "Rate exceeded").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.Latency:
+                fault.Applied();
                 await Task.Delay(fault.Delay, Options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
                 await next(context).ConfigureAwait(false);
                 break;
             case FaultKind.Timeout:
+                fault.Applied();
                 await WaitForClientToGiveUpAsync(context).ConfigureAwait(false);
                 break;
             case FaultKind.DropConnection:
                 context.Abort();
+                fault.Applied();
                 break;
             case FaultKind.TimeoutAfterApplying:
                 var original = context.Response.Body;
@@ -242,6 +250,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
                 }
 
                 context.Response.Clear();
+                fault.Applied();
                 await WaitForClientToGiveUpAsync(context).ConfigureAwait(false);
                 break;
         }

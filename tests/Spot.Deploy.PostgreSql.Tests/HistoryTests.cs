@@ -7,7 +7,7 @@ namespace Spot.Deploy.PostgreSql.Tests;
 [Collection(UsesPostgreSql.Name)]
 public sealed class HistoryTests(PostgreSqlFixture database) : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly VirtualClock _time = new();
     private PostgreSqlDeploymentStore _store = null!;
 
     public Task InitializeAsync()

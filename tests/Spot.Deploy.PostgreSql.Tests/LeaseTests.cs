@@ -12,8 +12,8 @@ namespace Spot.Deploy.PostgreSql.Tests;
 public sealed class LeaseTests(PostgreSqlFixture database) : IAsyncLifetime
 {
     private readonly string _schema = PostgreSqlFixture.NewSchema();
-    private readonly FakeTimeProvider _timeA = new();
-    private readonly FakeTimeProvider _timeB = new();
+    private readonly VirtualClock _timeA = new();
+    private readonly VirtualClock _timeB = new();
     private PostgreSqlDeploymentStore _a = null!;
     private PostgreSqlDeploymentStore _b = null!;
 

@@ -16,7 +16,7 @@ public sealed class PasswordTests(PostgreSqlFixture database)
         options.ConnectionString = database.Server.ConnectionString.Replace(database.Server.Password, Wrong, StringComparison.Ordinal);
         var logs = new ListLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        await using var store = new PostgreSqlDeploymentStore(options, new FakeTimeProvider(), loggerFactory);
+        await using var store = new PostgreSqlDeploymentStore(options, new VirtualClock(), loggerFactory);
 
         var read = () => store.ListUnfinishedAsync();
         var thrown = (await read.Should().ThrowAsync<DeploymentJournalException>()).Which;
@@ -33,7 +33,7 @@ public sealed class PasswordTests(PostgreSqlFixture database)
     {
         var logs = new ListLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        await using var store = new PostgreSqlDeploymentStore(database.Options(), new FakeTimeProvider(), loggerFactory);
+        await using var store = new PostgreSqlDeploymentStore(database.Options(), new VirtualClock(), loggerFactory);
 
         await using (await store.AcquireAsync("shop", "runner"))
         {

@@ -7,7 +7,7 @@ namespace Spot.Deploy.PostgreSql.Tests;
 [Collection(UsesPostgreSql.Name)]
 public sealed class SchemaTests(PostgreSqlFixture database)
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly VirtualClock _time = new();
 
     [RequiresFact(Prerequisite.PostgreSql)]
     public async Task MigrateAsync_EightStoresAtOnce_AppliesEveryMigrationExactlyOnce()

@@ -18,8 +18,8 @@ public sealed class TakeoverTests(PostgreSqlFixture database) : DeploymentTestBa
     public async Task CanaryKilledMidway_ResumedByAnotherRunnerAfterLeaseExpiry_EndsWithExactlyOneLiveRevision()
     {
         SeedGroup("web__3", new Capacity(2, 4, 6));
-        await using var storeA = database.Store(new FakeTimeProvider(), _schema, "runner-a");
-        await using var storeB = database.Store(new FakeTimeProvider(), _schema, "runner-b");
+        await using var storeA = database.Store(new VirtualClock(), _schema, "runner-a");
+        await using var storeB = database.Store(new VirtualClock(), _schema, "runner-b");
         var recoveryB = new DeploymentRecovery(new DeploymentServices(Spot, Aws, storeB, storeB, Clock));
         var request = new CanaryDeploymentRequest { AppName = App, Document = Document() };
         request.UseImage(NewImage);

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Spot.Deploy.Testing;
 
 namespace Spot.Deploy.Strategies.Tests;
@@ -6,7 +7,7 @@ namespace Spot.Deploy.Strategies.Tests;
 /// <summary>Behaviour every journal must share; run once per implementation.</summary>
 public abstract class DeploymentJournalContractTests
 {
-    protected FakeTimeProvider Time { get; } = new();
+    protected FakeTimeProvider Time { get; } = new(VirtualClock.Start);
 
     protected abstract IDeploymentJournal Journal { get; }
 

@@ -15,7 +15,7 @@ public class AmiParameterTests
     private const string ImageId = "ami-0123456789abcdef0";
     private readonly IAmazonEC2 _ec2 = Substitute.For<IAmazonEC2>();
     private readonly IAmazonSimpleSystemsManagement _ssm = Substitute.For<IAmazonSimpleSystemsManagement>();
-    private readonly FakeTimeProvider _clock = new();
+    private readonly VirtualClock _clock = new();
 
     public AmiParameterTests()
     {

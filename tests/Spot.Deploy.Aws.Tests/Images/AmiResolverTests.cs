@@ -6,7 +6,7 @@ namespace Spot.Deploy.Aws.Tests.Images;
 public class AmiResolverTests
 {
     // The fake clock reads 2026-11-21T12:00:00Z.
-    private readonly FakeTimeProvider _clock = new();
+    private readonly VirtualClock _clock = new();
     private readonly FakeQueryTransport _transport = new();
 
     public AmiResolverTests()

@@ -25,7 +25,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+    private VirtualClock _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
 
     private AwsQueryTransport Transport(Action<AwsConnectionOptions>? configure = null)
     {
