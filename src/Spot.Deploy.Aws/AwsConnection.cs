@@ -1,3 +1,5 @@
+using Amazon.EC2;
+using Amazon.SimpleSystemsManagement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -5,36 +7,64 @@ namespace Spot.Deploy.Aws;
 
 /// <summary>
 /// One AWS account and region: credentials, endpoints and retries, and the two services deployments
-/// need — <see cref="Images"/> (AMI resolver over EC2 DescribeImages) and <see cref="Traffic"/> (ALB
-/// traffic router over ELBv2). Safe for concurrent use; create one per account and region.
+/// need — <see cref="Images"/> (AMI resolver over EC2 DescribeImages through <see cref="IAmazonEC2"/>, and SSM
+/// parameters through <see cref="IAmazonSimpleSystemsManagement"/>) and <see cref="Traffic"/> (ALB traffic router
+/// over ELBv2). Safe for concurrent use; create one per account and region.
 /// </summary>
 public sealed class AwsConnection : IDisposable
 {
-    private readonly HttpClient _http;
+    private readonly HttpClient? _http;
     private readonly bool _ownsHttpClient;
+    private readonly List<IDisposable> _ownedClients = [];
 
-    /// <summary>Creates a connection with its own <see cref="HttpClient"/>.</summary>
+    /// <summary>Creates a connection with its own <see cref="HttpClient"/> and AWS SDK clients.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public AwsConnection(AwsConnectionOptions options)
-        : this(new HttpClient(), options, null, ownsHttpClient: true)
+        : this(new HttpClient(), options, null, null, null, ownsHttpClient: true)
     {
     }
 
-    /// <summary>Creates a connection on a given <see cref="HttpClient"/> (its lifetime stays the caller's).</summary>
+    /// <summary>Creates a connection on a given <see cref="HttpClient"/> (its lifetime stays the caller's), used by every call.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public AwsConnection(HttpClient httpClient, AwsConnectionOptions options)
-        : this(httpClient, options, null, ownsHttpClient: false)
+        : this(httpClient, options, null, null, null, ownsHttpClient: false)
     {
     }
 
     /// <summary>Creates a connection on a given <see cref="HttpClient"/> that logs to <paramref name="logger"/>.</summary>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
     public AwsConnection(HttpClient httpClient, AwsConnectionOptions options, ILogger? logger)
-        : this(httpClient, options, logger, ownsHttpClient: false)
+        : this(httpClient, options, logger, null, null, ownsHttpClient: false)
     {
     }
 
-    private AwsConnection(HttpClient httpClient, AwsConnectionOptions options, ILogger? logger, bool ownsHttpClient)
+    /// <summary>
+    /// Creates a connection whose AMI resolver uses your AWS SDK clients (e.g. those registered by
+    /// <c>AddAWSService&lt;IAmazonEC2&gt;()</c>, with their own credentials, region, retries and endpoints); a null
+    /// client is built from <paramref name="options"/>. The ELBv2 transport uses <paramref name="httpClient"/> and
+    /// <paramref name="options"/>. The given clients stay yours: the connection never disposes them.
+    /// </summary>
+    /// <exception cref="ArgumentException">A setting is invalid.</exception>
+    public AwsConnection(HttpClient httpClient, AwsConnectionOptions options, ILogger? logger, IAmazonEC2? ec2, IAmazonSimpleSystemsManagement? systemsManagement)
+        : this(httpClient, options, logger, ec2, systemsManagement, ownsHttpClient: false)
+    {
+    }
+
+    /// <summary>
+    /// Creates a connection from services you made: your own <see cref="AmiResolver"/> and <see cref="TrafficRouter"/>,
+    /// or substitutes of them in tests. <see cref="Options"/> are then the defaults, with no region.
+    /// </summary>
+    public AwsConnection(AmiResolver images, TrafficRouter traffic)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(traffic);
+        Options = new AwsConnectionOptions();
+        CredentialsDescription = "given services";
+        Images = images;
+        Traffic = traffic;
+    }
+
+    private AwsConnection(HttpClient httpClient, AwsConnectionOptions options, ILogger? logger, IAmazonEC2? ec2, IAmazonSimpleSystemsManagement? ssm, bool ownsHttpClient)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         ArgumentNullException.ThrowIfNull(options);
@@ -58,8 +88,22 @@ public sealed class AwsConnection : IDisposable
         Options = effective;
         var credentials = new AwsCredentialSource(effective);
         CredentialsDescription = credentials.Description;
+        if (ec2 is null)
+        {
+            var built = AwsSdkClients.CreateEc2(httpClient, effective, credentials.Credentials);
+            _ownedClients.Add(built);
+            ec2 = built;
+        }
+
+        if (ssm is null)
+        {
+            var built = AwsSdkClients.CreateSsm(httpClient, effective, credentials.Credentials);
+            _ownedClients.Add(built);
+            ssm = built;
+        }
+
         var transport = new AwsQueryTransport(httpClient, effective, credentials, logger ?? NullLogger.Instance);
-        Images = new AmiResolver(transport, effective.TimeProvider);
+        Images = new AmiResolver(ec2, ssm, effective.TimeProvider);
         Traffic = new TrafficRouter(transport, effective.TimeProvider);
     }
 
@@ -69,18 +113,24 @@ public sealed class AwsConnection : IDisposable
     /// <summary>What kind of credentials sign the calls, e.g. <c>BasicAWSCredentials</c> or <c>assumed role arn:…</c> (never the keys).</summary>
     public string CredentialsDescription { get; }
 
-    /// <summary>Finds the AMI to deploy (EC2 DescribeImages).</summary>
+    /// <summary>Finds the AMI to deploy (EC2 DescribeImages, SSM GetParameter).</summary>
     public AmiResolver Images { get; }
 
     /// <summary>Reads and moves ALB traffic (ELBv2).</summary>
     public TrafficRouter Traffic { get; }
 
-    /// <summary>Disposes the <see cref="HttpClient"/> when the connection created it.</summary>
+    /// <summary>Disposes the AWS SDK clients and the <see cref="HttpClient"/> the connection created.</summary>
     public void Dispose()
     {
+        foreach (var client in _ownedClients)
+        {
+            client.Dispose();
+        }
+
+        _ownedClients.Clear();
         if (_ownsHttpClient)
         {
-            _http.Dispose();
+            _http?.Dispose();
         }
     }
 

@@ -39,11 +39,20 @@ public sealed class AwsConnectionOptions
     /// <summary>Session name for <see cref="AssumeRoleArn"/>. Default <c>spot-deploy</c>.</summary>
     public string RoleSessionName { get; set; } = "spot-deploy";
 
-    /// <summary>EC2 endpoint; null means <c>https://ec2.{region}.amazonaws.com</c>. Set it to use the emulator.</summary>
+    /// <summary>
+    /// EC2 endpoint of the AWS SDK client the connection builds (its <c>ServiceURL</c>, still signed for <see cref="Region"/>);
+    /// null means the SDK's endpoint for the region. Set it to use the emulator.
+    /// </summary>
     public Uri? Ec2Endpoint { get; set; }
 
     /// <summary>ELBv2 endpoint; null means <c>https://elasticloadbalancing.{region}.amazonaws.com</c>.</summary>
     public Uri? ElasticLoadBalancingEndpoint { get; set; }
+
+    /// <summary>
+    /// SSM (Systems Manager) endpoint for AMIs read from parameters (<see cref="AmiQuery.Parameter"/>); null means the
+    /// SDK's endpoint for the region. Set it to use the emulator.
+    /// </summary>
+    public Uri? SystemsManagementEndpoint { get; set; }
 
     /// <summary>How long one attempt of one call may take. Default 30 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -93,6 +102,7 @@ public sealed class AwsConnectionOptions
 
         CheckEndpoint(Ec2Endpoint, nameof(Ec2Endpoint));
         CheckEndpoint(ElasticLoadBalancingEndpoint, nameof(ElasticLoadBalancingEndpoint));
+        CheckEndpoint(SystemsManagementEndpoint, nameof(SystemsManagementEndpoint));
         if (AttemptTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("AttemptTimeout must be positive.", nameof(AttemptTimeout));
@@ -117,13 +127,17 @@ public sealed class AwsConnectionOptions
     /// <summary>The endpoint of <paramref name="service"/> for this region (or the configured override).</summary>
     public Uri EndpointOf(AwsService service)
     {
-        var custom = service == AwsService.Ec2 ? Ec2Endpoint : ElasticLoadBalancingEndpoint;
+        var (custom, host) = service switch
+        {
+            AwsService.Ec2 => (Ec2Endpoint, "ec2"),
+            AwsService.SystemsManagement => (SystemsManagementEndpoint, "ssm"),
+            _ => (ElasticLoadBalancingEndpoint, "elasticloadbalancing"),
+        };
         if (custom is not null)
         {
             return custom;
         }
 
-        var host = service == AwsService.Ec2 ? "ec2" : "elasticloadbalancing";
         var suffix = Region is not null && Region.StartsWith("cn-", StringComparison.Ordinal) ? "amazonaws.com.cn" : "amazonaws.com";
         return new Uri($"https://{host}.{Region}.{suffix}/");
     }
@@ -133,7 +147,8 @@ public sealed class AwsConnectionOptions
         $"Region={Region ?? "(env)"}, Credentials={(AccessKeyId is not null ? "explicit keys" : Credentials is not null ? Credentials.GetType().Name : "default chain")}" +
         (AssumeRoleArn is null ? string.Empty : ", AssumeRole=" + AssumeRoleArn) +
         (Ec2Endpoint is null ? string.Empty : ", Ec2Endpoint=" + Ec2Endpoint) +
-        (ElasticLoadBalancingEndpoint is null ? string.Empty : ", ElasticLoadBalancingEndpoint=" + ElasticLoadBalancingEndpoint);
+        (ElasticLoadBalancingEndpoint is null ? string.Empty : ", ElasticLoadBalancingEndpoint=" + ElasticLoadBalancingEndpoint) +
+        (SystemsManagementEndpoint is null ? string.Empty : ", SystemsManagementEndpoint=" + SystemsManagementEndpoint);
 
     internal AwsConnectionOptions WithEnvironmentDefaults()
     {

@@ -2,18 +2,21 @@ using System.Xml.Linq;
 
 namespace Spot.Deploy.Aws;
 
-/// <summary>The two AWS query APIs this package calls.</summary>
+/// <summary>The AWS services this package calls.</summary>
 public enum AwsService
 {
-    /// <summary>EC2 (<c>ec2</c> query protocol, API version 2016-11-15, signing name <c>ec2</c>).</summary>
+    /// <summary>EC2 (signing name <c>ec2</c>), called through the AWS SDK for .NET (<c>IAmazonEC2</c>).</summary>
     Ec2,
 
-    /// <summary>ELBv2 (<c>query</c> protocol, API version 2015-12-01, signing name <c>elasticloadbalancing</c>).</summary>
+    /// <summary>ELBv2 (<c>query</c> protocol, API version 2015-12-01, signing name <c>elasticloadbalancing</c>), called by this package's transport.</summary>
     ElasticLoadBalancingV2,
+
+    /// <summary>SSM, Systems Manager (signing name <c>ssm</c>), called through the AWS SDK for .NET (<c>IAmazonSimpleSystemsManagement</c>).</summary>
+    SystemsManagement,
 }
 
 /// <summary>
-/// Sends one query-protocol action (form-encoded POST, SigV4-signed) and returns the parsed XML
+/// Sends one ELBv2 query-protocol action (form-encoded POST, SigV4-signed) and returns the parsed XML
 /// answer's root element, or throws <see cref="AwsApiException"/>. Retries throttling and 5xx.
 /// </summary>
 internal interface IAwsQueryTransport

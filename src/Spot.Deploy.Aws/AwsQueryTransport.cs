@@ -11,7 +11,7 @@ using Polly.Retry;
 namespace Spot.Deploy.Aws;
 
 /// <summary>
-/// The query transport: form-encoded POST, SigV4 from AWSSDK.Core, XML answers parsed by local
+/// The ELBv2 query transport (AWSSDK.ElasticLoadBalancingV2 is not on the package feed): form-encoded POST, SigV4 from AWSSDK.Core, XML answers parsed by local
 /// names, AWS errors mapped to <see cref="AwsApiException"/>, throttling and 5xx retried with jittered
 /// exponential backoff. Mutating actions are retried only when AWS throttled them (it did nothing).
 /// </summary>
@@ -89,9 +89,14 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    internal static string ApiVersion(AwsService service) => service == AwsService.Ec2 ? "2016-11-15" : "2015-12-01";
+    /// <summary>ELBv2's API version; EC2 and SSM are called through the AWS SDK for .NET, never by this transport.</summary>
+    internal static string ApiVersion(AwsService service) => service == AwsService.ElasticLoadBalancingV2
+        ? "2015-12-01"
+        : throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 only: EC2 and SSM go through the AWS SDK for .NET.");
 
-    internal static string SigningName(AwsService service) => service == AwsService.Ec2 ? "ec2" : "elasticloadbalancing";
+    internal static string SigningName(AwsService service) => service == AwsService.ElasticLoadBalancingV2
+        ? "elasticloadbalancing"
+        : throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 only.");
 
     private ResiliencePipeline Build(Func<AwsApiException, bool> retryWhen, Random random)
     {

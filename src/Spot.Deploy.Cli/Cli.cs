@@ -74,11 +74,13 @@ internal static class Cli
             var command = new Command(name, description);
             var id = new Argument<string>("deployment-id") { Description = "The deployment's id (printed when it started; journal file name)." };
             var stateDir = StateDirOption();
+            var state = StateStores.StateOption();
             var format2 = OutputOption();
             var onFailure = OnFailureOption();
             var timeout = SteadyStateTimeoutOption();
             command.Arguments.Add(id);
             command.Options.Add(stateDir);
+            command.Options.Add(state);
             command.Options.Add(format2);
             command.Options.Add(onFailure);
             command.Options.Add(timeout);
@@ -90,7 +92,7 @@ internal static class Cli
                 command.Options.Add(document);
             }
 
-            command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), endpoints.Read(p),
+            command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), StateStores.IsPostgres(p.GetValue(state), p.GetValue(stateDir)), endpoints.Read(p),
                 Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
             root.Subcommands.Add(command);
         }
@@ -99,12 +101,14 @@ internal static class Cli
         var abandonId = new Argument<string>("deployment-id") { Description = "The unfinished deployment's id." };
         var reason = new Option<string>("--reason") { Description = "Why, for the journal: what you checked or did by hand (required; never a secret).", Required = true };
         var abandonStateDir = StateDirOption();
+        var abandonState = StateStores.StateOption();
         var abandonOutput = OutputOption();
         abandon.Arguments.Add(abandonId);
         abandon.Options.Add(reason);
         abandon.Options.Add(abandonStateDir);
+        abandon.Options.Add(abandonState);
         abandon.Options.Add(abandonOutput);
-        abandon.SetAction((p, ct) => GuardAsync(error, () => AbandonAsync(p.GetValue(abandonId)!, p.GetValue(reason)!, p.GetValue(abandonStateDir),
+        abandon.SetAction((p, ct) => GuardAsync(error, () => AbandonAsync(p.GetValue(abandonId)!, p.GetValue(reason)!, p.GetValue(abandonStateDir), StateStores.IsPostgres(p.GetValue(abandonState), p.GetValue(abandonStateDir)),
             new EventWriter(output, p.GetValue(abandonOutput)), ct)));
         root.Subcommands.Add(abandon);
 
@@ -341,7 +345,7 @@ internal static class Cli
     internal static string Unfinished(UnfinishedDeploymentException e, RequestValues values)
     {
         var id = e.DeploymentId ?? "<deployment-id>";
-        var state = values.StateDir is { } dir ? " --state-dir " + Quote(dir) : string.Empty;
+        var state = values.PostgresState ? " --state postgres" : values.StateDir is { } dir ? " --state-dir " + Quote(dir) : string.Empty;
         var endpoints = values.Endpoints;
         var flags = string.Concat(
             endpoints.Spot is { } spot ? " --spot-url " + Quote(spot.ToString()) : string.Empty,
@@ -455,6 +459,11 @@ internal static class Cli
             return new AmiQuery { ImageId = id };
         }
 
+        if (v.ImageParameter is { } parameter)
+        {
+            return new AmiQuery { Parameter = parameter };
+        }
+
         if (v.ImageNamePattern is { } pattern)
         {
             var query = new AmiQuery { NamePattern = pattern };
@@ -468,12 +477,12 @@ internal static class Cli
 
         return target.Sandbox is not null
             ? new AmiQuery { ImageId = Sandbox.ImageV2 }
-            : throw new CliUsageException("an image is required: --image ami-... or --image-name-pattern (with --image-owner)");
+            : throw new CliUsageException("an image is required: --image ami-..., --image-parameter NAME or --image-name-pattern (with --image-owner)");
     }
 
     // ---- rollback / resume ----
 
-    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
+    private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, bool postgres, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
         string? documentPath = null)
     {
         if (documentPath is not null && !File.Exists(documentPath))
@@ -491,10 +500,10 @@ internal static class Cli
             throw new CliUsageException("--document: " + e.Message);
         }
 
-        await using var target = await Target.OpenRealAsync(stateDir, endpoints, ct);
+        await using var target = await Target.OpenRealAsync(stateDir, postgres, endpoints, ct);
         if (await target.Services.Journal.LoadAsync(id, ct) is null)
         {
-            throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
+            throw new CliUsageException($"there is no deployment '{id}' in {StateStores.Describe(stateDir, postgres)}");
         }
 
         // A Blue/Green rollback or resume changes routes through ELBv2: check its credentials before the first change.
@@ -540,12 +549,12 @@ internal static class Cli
 
     // ---- abandon ----
 
-    private static async Task<int> AbandonAsync(string id, string reason, string? stateDir, EventWriter writer, CancellationToken ct)
+    private static async Task<int> AbandonAsync(string id, string reason, string? stateDir, bool postgres, EventWriter writer, CancellationToken ct)
     {
-        var services = Target.JournalOnly(stateDir);
+        var services = Target.JournalOnly(stateDir, postgres);
         if (await services.Journal.LoadAsync(id, ct) is null)
         {
-            throw new CliUsageException($"there is no deployment '{id}' in the journal of {(stateDir ?? "~/.spot-deploy")}");
+            throw new CliUsageException($"there is no deployment '{id}' in {StateStores.Describe(stateDir, postgres)}");
         }
 
         var who = $"{Environment.UserName} on {Environment.MachineName} (spot-deploy abandon)";
@@ -560,7 +569,7 @@ internal static class Cli
 
     private static async Task<int> StatusAsync(string app, IReadOnlyList<BlueGreenLoadBalancer> routes, bool emulator, Endpoints endpoints, EventWriter writer, CancellationToken ct)
     {
-        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, endpoints, ct);
+        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, false, endpoints, ct);
         if (!emulator && routes.Count > 0)
         {
             await Preflight.RequireAwsCredentialsAsync(ct);
@@ -631,9 +640,11 @@ internal static class Cli
         await output.WriteLineAsync($"Spot API:        {sandbox.Emulator.SpotBaseAddress}");
         await output.WriteLineAsync($"EC2 endpoint:    {sandbox.Emulator.Ec2Endpoint}");
         await output.WriteLineAsync($"ELBv2 endpoint:  {sandbox.Emulator.ElasticLoadBalancingEndpoint}");
+        await output.WriteLineAsync($"SSM endpoint:    {sandbox.Emulator.SystemsManagementEndpoint}");
         await output.WriteLineAsync($"SPOTINST_TOKEN={o.SpotToken}  SPOTINST_ACCOUNT={o.AccountId}  (emulator-only credentials)");
         await output.WriteLineAsync($"AWS region {o.Region}; any access key is accepted{(o.AwsAccessKeyId is null ? string.Empty : " (" + o.AwsAccessKeyId + ")")}");
         await output.WriteLineAsync($"images: {Sandbox.ImageV1} web-1.0, {Sandbox.ImageV2} web-2.0, {Sandbox.BrokenImage} web-3.0 (never healthy)");
+        await output.WriteLineAsync($"SSM parameter {Sandbox.ImageParameter}: version 1 = {Sandbox.ImageV1}, version 2 (label prod) = {Sandbox.ImageV2}");
         await output.WriteLineAsync($"routes: production {sandbox.Routes.Production.ListenerArn} -> {sandbox.BlueTargetGroup}");
         await output.WriteLineAsync($"        stage      {sandbox.Routes.Stage.ListenerArn} -> {sandbox.GreenTargetGroup}");
         await output.WriteLineAsync("Press Ctrl+C to stop.");
@@ -677,7 +688,7 @@ internal sealed class Target : IAsyncDisposable
         }
 
         // Every plan and deployment resolves its AMI through EC2: no credentials is invalid input, found before anything is read.
-        var target = await OpenRealAsync(values.StateDir, values.Endpoints, ct);
+        var target = await OpenRealAsync(values.StateDir, values.PostgresState, values.Endpoints, ct);
         try
         {
             await Preflight.RequireAwsCredentialsAsync(ct);
@@ -706,17 +717,17 @@ internal sealed class Target : IAsyncDisposable
     /// The journal and locks of <paramref name="stateDir"/> without Spot or AWS: for commands that change nothing there
     /// (<c>abandon</c>). The Spot client is a stand-in that refuses every call, so none can be made by mistake.
     /// </summary>
-    public static DeploymentServices JournalOnly(string? stateDir)
+    public static DeploymentServices JournalOnly(string? stateDir, bool postgres)
     {
-        var dir = StateDirectory(stateDir);
-        return new DeploymentServices(DispatchProxy.Create<IElastigroupClient, NoSpotCalls>(), null,
-            new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
+        // The command's process ends with it: the PostgreSQL store's connections close then.
+        var (journal, appLock, _) = StateStores.Open(stateDir, postgres);
+        return new DeploymentServices(DispatchProxy.Create<IElastigroupClient, NoSpotCalls>(), null, journal, appLock);
     }
 
-    public static Task<Target> OpenRealAsync(string? stateDir, Endpoints endpoints, CancellationToken ct)
+    public static Task<Target> OpenRealAsync(string? stateDir, bool postgres, Endpoints endpoints, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
-        var dir = StateDirectory(stateDir);
+        var (journal, appLock, owned) = StateStores.Open(stateDir, postgres);
         var spotOptions = ElastigroupClientOptions.FromEnvironment();
         if (endpoints.Spot is { } spotUrl)
         {
@@ -724,14 +735,13 @@ internal sealed class Target : IAsyncDisposable
         }
 
         var spot = new ElastigroupClient(spotOptions);
-        var aws = new AwsConnection(new AwsConnectionOptions { Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing });
-        var services = new DeploymentServices(spot, aws,
-            new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")));
-        return Task.FromResult(new Target(services, null, null, spot, aws));
+        var aws = new AwsConnection(new AwsConnectionOptions
+        {
+            Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing, SystemsManagementEndpoint = endpoints.Ssm,
+        });
+        var services = new DeploymentServices(spot, aws, journal, appLock);
+        return Task.FromResult(owned is null ? new Target(services, null, null, spot, aws) : new Target(services, null, null, spot, aws, owned));
     }
-
-    private static string StateDirectory(string? stateDir) =>
-        stateDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spot-deploy");
 
     public async ValueTask DisposeAsync()
     {

@@ -22,6 +22,8 @@ internal sealed class RequestValues
 
     public string? ImageNamePattern { get; init; }
 
+    public string? ImageParameter { get; init; }
+
     public IReadOnlyList<PhaseStep> Phases { get; init; } = [];
 
     public CapacityRequest? Capacity { get; init; }
@@ -38,6 +40,9 @@ internal sealed class RequestValues
 
     public string? StateDir { get; init; }
 
+    /// <summary>True for <c>--state postgres</c>: the journal and lease in PostgreSQL (<see cref="StateStores"/>).</summary>
+    public bool PostgresState { get; init; }
+
     public string? GroupId { get; init; }
 
     public int? BatchSize { get; init; }
@@ -48,11 +53,11 @@ internal sealed class RequestValues
 
     public OutputFormat Output { get; init; }
 
-    public Endpoints Endpoints { get; init; } = new(null, null, null);
+    public Endpoints Endpoints { get; init; } = new(null, null, null, null);
 }
 
 /// <summary>Where the real-API commands send their calls when not to Spot and AWS (e.g. a running <c>spot-deploy emulator</c>).</summary>
-internal sealed record Endpoints(Uri? Spot, Uri? Ec2, Uri? ElasticLoadBalancing);
+internal sealed record Endpoints(Uri? Spot, Uri? Ec2, Uri? ElasticLoadBalancing, Uri? Ssm);
 
 /// <summary>The <c>--spot-url</c>, <c>--ec2-endpoint</c> and <c>--elb-endpoint</c> flags.</summary>
 internal sealed class EndpointInputs
@@ -60,15 +65,21 @@ internal sealed class EndpointInputs
     private readonly Option<string?> _spot = new("--spot-url") { Description = "The Spot API base address (default: Spot's). E.g. the address 'spot-deploy emulator' prints." };
     private readonly Option<string?> _ec2 = new("--ec2-endpoint") { Description = "The EC2 endpoint (default: the region's)." };
     private readonly Option<string?> _elb = new("--elb-endpoint") { Description = "The ELBv2 endpoint (default: the region's)." };
+    private readonly Option<string?> _ssm = new("--ssm-endpoint") { Description = "The SSM endpoint for --image-parameter (default: the region's)." };
 
     public EndpointInputs(Command command)
     {
         command.Options.Add(_spot);
         command.Options.Add(_ec2);
         command.Options.Add(_elb);
+        command.Options.Add(_ssm);
     }
 
-    public Endpoints Read(ParseResult parse) => new(Absolute(parse.GetValue(_spot), "--spot-url"), Absolute(parse.GetValue(_ec2), "--ec2-endpoint"), Absolute(parse.GetValue(_elb), "--elb-endpoint"));
+    public Endpoints Read(ParseResult parse) => new(
+        Absolute(parse.GetValue(_spot), "--spot-url"),
+        Absolute(parse.GetValue(_ec2), "--ec2-endpoint"),
+        Absolute(parse.GetValue(_elb), "--elb-endpoint"),
+        Absolute(parse.GetValue(_ssm), "--ssm-endpoint"));
 
     private static Uri? Absolute(string? text, string flag) =>
         text is null ? null
@@ -129,6 +140,7 @@ internal sealed class RequestInputs
     private readonly Option<string?> _image = new("--image") { Description = "The AMI id (ami-…)." };
     private readonly Option<string[]> _imageOwner = RouteInputs.Many("--image-owner", "An owner for the image search (repeatable; default: self).");
     private readonly Option<string?> _imageNamePattern = new("--image-name-pattern") { Description = "Name pattern of the image search (newest match wins), e.g. 'web-*'." };
+    private readonly Option<string?> _imageParameter = new("--image-parameter") { Description = "An SSM parameter holding the AMI id: NAME, NAME:VERSION or NAME:LABEL (e.g. /images/web:prod)." };
     private readonly Option<string[]> _phase = RouteInputs.Many("--phase", "A canary phase: a percent (25, 25%) or count:N (repeat, in order; the last must reach 100 %).");
     private readonly Option<string?> _capacity = new("--capacity") { Description = "min/target/max of the new group, or 'same' (default: same as the running group)." };
     private readonly Option<string?> _trafficShift = new("--traffic-shift") { Description = "Blue/Green: percents of traffic to the new group, in order, e.g. 10,25,50,100 (default: a hard swap)." };
@@ -136,6 +148,7 @@ internal sealed class RequestInputs
     private readonly Option<bool> _adopt = new("--adopt") { Description = "basic, canary: adopt a running group named exactly like the app as the previous revision (revision 0); it is kept afterwards." };
     private readonly Option<FailurePolicy> _onFailure = Cli.OnFailureOption();
     private readonly Option<string?> _stateDir = Cli.StateDirOption();
+    private readonly Option<string> _state = StateStores.StateOption();
     private readonly Option<string?> _groupId = new("--group-id") { Description = "roll: the group to roll (default: the group named after the app)." };
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "roll: batch size in percent (1-100; default 20)." };
     private readonly Option<int?> _timeout = Cli.SteadyStateTimeoutOption();
@@ -146,7 +159,7 @@ internal sealed class RequestInputs
 
     public RequestInputs(Command command)
     {
-        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _groupId, _batchSize, _timeout, _emulator, _output })
+        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _timeout, _emulator, _output })
         {
             command.Options.Add(option);
         }
@@ -161,6 +174,24 @@ internal sealed class RequestInputs
         if (image is not null && !image.StartsWith("ami-", StringComparison.Ordinal))
         {
             throw new CliUsageException($"--image must be an AMI id (ami-…), got '{image}'");
+        }
+
+        var imageParameter = parse.GetValue(_imageParameter);
+        if (imageParameter is not null)
+        {
+            if (image is not null || parse.GetValue(_imageNamePattern) is not null)
+            {
+                throw new CliUsageException("--image-parameter cannot be combined with --image or --image-name-pattern: give one way to find the image");
+            }
+
+            try
+            {
+                new Spot.Deploy.Aws.AmiQuery { Parameter = imageParameter }.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliUsageException("--image-parameter: " + e.Message);
+            }
         }
 
         var document = parse.GetValue(_document);
@@ -189,6 +220,7 @@ internal sealed class RequestInputs
             ImageId = image,
             ImageOwners = parse.GetValue(_imageOwner) ?? [],
             ImageNamePattern = parse.GetValue(_imageNamePattern),
+            ImageParameter = imageParameter,
             Phases = [.. (parse.GetValue(_phase) ?? []).Select(ParsePhase)],
             Capacity = ParseCapacity(parse.GetValue(_capacity)),
             LoadBalancers = _routes.Read(parse),
@@ -197,6 +229,7 @@ internal sealed class RequestInputs
             Adopt = parse.GetValue(_adopt),
             OnFailure = parse.GetValue(_onFailure),
             StateDir = parse.GetValue(_stateDir),
+            PostgresState = StateStores.IsPostgres(parse.GetValue(_state), parse.GetValue(_stateDir)),
             GroupId = parse.GetValue(_groupId),
             BatchSize = batch,
             SteadyStateTimeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,

@@ -17,6 +17,9 @@ internal sealed class Sandbox : IAsyncDisposable
     public const string ImageV2 = "ami-0000000000000bbb2";
     public const string BrokenImage = "ami-0000000000000ccc3";
 
+    /// <summary>An SSM parameter: version 1 holds <see cref="ImageV1"/>, version 2 (label <c>prod</c>) <see cref="ImageV2"/>.</summary>
+    public const string ImageParameter = "/spot-deploy/images/web";
+
     private Sandbox(SpotDeployEmulator emulator, TimeProvider clock, ElastigroupClient spot, AwsConnection aws)
     {
         Emulator = emulator;
@@ -73,6 +76,7 @@ internal sealed class Sandbox : IAsyncDisposable
             SecretAccessKey = emulator.Options.AwsSecretAccessKey ?? "emulator",
             Ec2Endpoint = emulator.Ec2Endpoint,
             ElasticLoadBalancingEndpoint = emulator.ElasticLoadBalancingEndpoint,
+            SystemsManagementEndpoint = emulator.SystemsManagementEndpoint,
             TimeProvider = clock,
             AttemptTimeout = TimeSpan.FromHours(1),
         });
@@ -90,6 +94,8 @@ internal sealed class Sandbox : IAsyncDisposable
         state.SeedImage(ImageV2, "web-2.0", now.AddDays(-1));
         state.SeedImage(BrokenImage, "web-3.0", now.AddHours(-1));
         state.MarkImageNeverHealthy(BrokenImage);
+        state.SeedParameter(ImageParameter, ImageV1, dataType: "aws:ec2:image");
+        state.SeedParameter(ImageParameter, ImageV2, labels: ["prod"], dataType: "aws:ec2:image");
         var lb = state.SeedLoadBalancer("web-alb");
         BlueTargetGroup = state.SeedTargetGroup("web-blue");
         GreenTargetGroup = state.SeedTargetGroup("web-green");

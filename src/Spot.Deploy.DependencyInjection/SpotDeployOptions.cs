@@ -28,11 +28,13 @@ public sealed class SpotDeployOptions
     public ElastigroupClientOptions Elastigroup { get; set; } = new();
 
     /// <summary>
-    /// The AWS connection (AMI queries, ALB routes for Blue/Green, target-group health), or null (default)
-    /// for none: then no <see cref="AwsConnection"/> is available (<c>GetService&lt;AwsConnection&gt;()</c>
-    /// returns null), images must be given by id and Blue/Green deployments cannot run. Set it — in code,
-    /// or with an <c>Aws</c> configuration section — to get a connection; its region may then still come
-    /// from <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c>. The environment alone never creates one.
+    /// The AWS connection (AMI queries, ALB routes for Blue/Green, target-group health), or null (default).
+    /// Null and no <c>IAmazonEC2</c> registered: no <see cref="AwsConnection"/> is available
+    /// (<c>GetService&lt;AwsConnection&gt;()</c> returns null), images must be given by id and Blue/Green deployments
+    /// cannot run. Set it — in code, or with an <c>Aws</c> configuration section — or register an <c>IAmazonEC2</c>
+    /// (<c>AddAWSService&lt;IAmazonEC2&gt;()</c>) to get a connection. Its region and credentials, when not set here,
+    /// come from the AWS SDK's <c>AWSOptions</c> (registered, or the configuration's <c>AWS</c> section), then from
+    /// <c>AWS_REGION</c> / <c>AWS_DEFAULT_REGION</c> and the default credential chain. The environment alone never creates one.
     /// </summary>
     public AwsConnectionOptions? Aws { get; set; }
 

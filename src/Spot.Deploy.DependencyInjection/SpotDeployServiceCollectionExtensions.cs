@@ -1,3 +1,5 @@
+using Amazon.EC2;
+using Amazon.SimpleSystemsManagement;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -20,7 +22,10 @@ public static class SpotDeployServiceCollectionExtensions
     /// <summary>
     /// Registers everything deployments need, as singletons: <see cref="IElastigroupClient"/> (the client of
     /// <see cref="AddSpotElastigroupClient(IServiceCollection, Action{ElastigroupClientOptions}?)"/>, one shared
-    /// instance), <see cref="AwsConnection"/> (only when <see cref="SpotDeployOptions.Aws"/> is set),
+    /// instance), <see cref="AwsConnection"/> (when <see cref="SpotDeployOptions.Aws"/> is set or an <see cref="IAmazonEC2"/> is
+    /// registered, e.g. by <c>AddAWSService&lt;IAmazonEC2&gt;()</c>: the AMI resolver then uses that client, and an
+    /// <see cref="IAmazonSimpleSystemsManagement"/> too when there is one; the ELBv2 transport takes the region and
+    /// credentials the connection's options leave unset from the registered <c>AWSOptions</c> or the <c>AWS</c> configuration section),
     /// <see cref="IDeploymentJournal"/> (a <see cref="FileDeploymentJournal"/> in <c>{StateDirectory}/journal</c>),
     /// <see cref="IAppLock"/> (<see cref="AppLocks.CreateDefault"/> on <c>{StateDirectory}/locks</c>),
     /// <see cref="TimeProvider"/> (the system clock unless one is registered), <see cref="DeploymentOptions"/>,
@@ -135,7 +140,7 @@ public static class SpotDeployServiceCollectionExtensions
         services.Replace(ServiceDescriptor.Singleton<IElastigroupClient>(sp => sp.GetRequiredService<ElastigroupClient>()));
         services.AddHttpClient(AwsHttpClientName);
 
-        // Null when no Aws options are set: GetService<AwsConnection>() then answers null.
+        // Null when neither Aws options nor an IAmazonEC2 are there: GetService<AwsConnection>() then answers null.
         services.TryAddSingleton(sp => CreateAwsConnection(sp)!);
         services.TryAddSingleton<IDeploymentJournal>(sp => new FileDeploymentJournal(
             Path.Combine(sp.GetRequiredService<IOptions<SpotDeployOptions>>().Value.StateDirectory, "journal"),
@@ -156,19 +161,21 @@ public static class SpotDeployServiceCollectionExtensions
     private static AwsConnection? CreateAwsConnection(IServiceProvider sp)
     {
         var configured = sp.GetRequiredService<IOptions<SpotDeployOptions>>().Value.Aws;
-        if (configured is null)
+        var ec2 = sp.GetService<IAmazonEC2>();
+        if (configured is null && ec2 is null)
         {
             return null;
         }
 
-        var options = Copy(configured);
+        var options = configured is null ? new AwsConnectionOptions() : Copy(configured);
+        AwsSdkOptions.FillFrom(options, AwsSdkOptions.Find(sp));
         if (ReferenceEquals(options.TimeProvider, TimeProvider.System))
         {
             options.TimeProvider = sp.GetRequiredService<TimeProvider>();
         }
 
         var http = sp.GetRequiredService<IHttpClientFactory>().CreateClient(AwsHttpClientName);
-        return new AwsConnection(http, options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<AwsConnection>());
+        return new AwsConnection(http, options, sp.GetRequiredService<ILoggerFactory>().CreateLogger<AwsConnection>(), ec2, sp.GetService<IAmazonSimpleSystemsManagement>());
     }
 
     private static IHttpClientBuilder AddCore(IServiceCollection services)
@@ -238,6 +245,7 @@ public static class SpotDeployServiceCollectionExtensions
         RoleSessionName = o.RoleSessionName,
         Ec2Endpoint = o.Ec2Endpoint,
         ElasticLoadBalancingEndpoint = o.ElasticLoadBalancingEndpoint,
+        SystemsManagementEndpoint = o.SystemsManagementEndpoint,
         AttemptTimeout = o.AttemptTimeout,
         MaxRetries = o.MaxRetries,
         RetryBaseDelay = o.RetryBaseDelay,
@@ -270,7 +278,7 @@ public static class SpotDeployServiceCollectionExtensions
     private sealed class SpotDeployMarker;
 
     /// <summary>Checks every setting of <see cref="SpotDeployOptions"/> when first used and reports all bad ones.</summary>
-    private sealed class SpotDeployOptionsValidator : IValidateOptions<SpotDeployOptions>
+    private sealed class SpotDeployOptionsValidator(IServiceProvider services) : IValidateOptions<SpotDeployOptions>
     {
         public ValidateOptionsResult Validate(string? name, SpotDeployOptions options)
         {
@@ -292,7 +300,8 @@ public static class SpotDeployServiceCollectionExtensions
             if (options.Aws is { } aws)
             {
                 var effective = Copy(aws);
-                effective.Region ??= Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
+                effective.Region ??= AwsSdkOptions.Find(services)?.Region?.SystemName
+                    ?? Environment.GetEnvironmentVariable("AWS_REGION") ?? Environment.GetEnvironmentVariable("AWS_DEFAULT_REGION");
                 Check(failures, "SpotDeployOptions.Aws", effective.Validate);
             }
 

@@ -40,7 +40,8 @@ internal static partial class AwsAuthentication
     /// <c>IncompleteSignature</c>, anything else <c>SignatureDoesNotMatch</c>.
     /// </summary>
     internal static string ErrorCodeOf(string service, string reason) =>
-        reason == UnknownAccessKeyReason ? (service == "ec2" ? "AuthFailure" : "InvalidClientTokenId")
+        service == "ssm" ? (reason == UnknownAccessKeyReason ? "UnrecognizedClientException" : reason.StartsWith("Authorization header", StringComparison.Ordinal) ? "IncompleteSignatureException" : "InvalidSignatureException")
+        : reason == UnknownAccessKeyReason ? (service == "ec2" ? "AuthFailure" : "InvalidClientTokenId")
         : reason.StartsWith("Authorization header", StringComparison.Ordinal) ? "IncompleteSignature"
         : "SignatureDoesNotMatch";
 

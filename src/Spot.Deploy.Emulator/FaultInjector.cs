@@ -75,6 +75,50 @@ public sealed class FaultRule
 
     internal void Hit() => Interlocked.Increment(ref _hits);
 
+    private readonly List<(int Count, TaskCompletionSource Done)> _appliedWaiters = [];
+    private int _applied;
+
+    /// <summary>
+    /// Completes once <paramref name="count"/> calls have met this rule's fault: the error or rate limit answered,
+    /// the connection dropped, the latency begun, or the answer withheld (<see cref="FaultKind.Timeout"/>; for
+    /// <see cref="FaultKind.TimeoutAfterApplying"/>, once the call has been applied). Lets a test act while a
+    /// faulted call is in flight without polling or sleeping.
+    /// </summary>
+    /// <param name="count">How many calls; default 1.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when the faults have been applied.</returns>
+    public Task WaitUntilAppliedAsync(int count = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        lock (_appliedWaiters)
+        {
+            if (_applied >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _appliedWaiters.Add((count, done));
+            return done.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    internal void Applied()
+    {
+        List<TaskCompletionSource> ready;
+        lock (_appliedWaiters)
+        {
+            _applied++;
+            ready = [.. _appliedWaiters.Where(w => w.Count <= _applied).Select(w => w.Done)];
+            _appliedWaiters.RemoveAll(w => w.Count <= _applied);
+        }
+
+        foreach (var done in ready)
+        {
+            done.TrySetResult();
+        }
+    }
+
     /// <summary>For example <c>HttpError 503 on spot PUT /capacity (2nd call)</c>.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture,

@@ -25,6 +25,9 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     /// <summary>The path prefix of the ELBv2 endpoint.</summary>
     public const string ElasticLoadBalancingPrefix = "/elasticloadbalancing";
 
+    /// <summary>The path prefix of the SSM endpoint.</summary>
+    public const string SsmPrefix = "/ssm";
+
     private readonly WebApplication _app;
 
     private SpotDeployEmulator(WebApplication app, EmulatorOptions options)
@@ -57,6 +60,9 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     /// <summary>The ELBv2 endpoint (use as <c>AwsConnectionOptions.ElasticLoadBalancingEndpoint</c>).</summary>
     public Uri ElasticLoadBalancingEndpoint { get; private set; } = null!;
 
+    /// <summary>The SSM endpoint (use as <c>AwsConnectionOptions.SystemsManagementEndpoint</c>, or an SSM client's <c>ServiceURL</c>).</summary>
+    public Uri SystemsManagementEndpoint { get; private set; } = null!;
+
     /// <summary>Starts an emulator on 127.0.0.1 (an ephemeral port unless <see cref="EmulatorOptions.Port"/> is set).</summary>
     public static async Task<SpotDeployEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -71,11 +77,13 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         SpotApi.Map(app, emulator);
         Ec2Api.Map(app, emulator);
         ElbApi.Map(app, emulator);
+        SsmApi.Map(app, emulator);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var root = new Uri(app.Urls.First().TrimEnd('/') + "/");
         emulator.SpotBaseAddress = root;
         emulator.Ec2Endpoint = new Uri(root, Ec2Prefix.TrimStart('/') + "/");
         emulator.ElasticLoadBalancingEndpoint = new Uri(root, ElasticLoadBalancingPrefix.TrimStart('/') + "/");
+        emulator.SystemsManagementEndpoint = new Uri(root, SsmPrefix.TrimStart('/') + "/");
         return emulator;
     }
 
@@ -86,6 +94,13 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary><c>ec2</c>, <c>elasticloadbalancing</c>, <c>ssm</c> (the AWS signing names) or <c>spot</c>, by path prefix.</summary>
+    internal static string ServiceOf(string path) =>
+        path.StartsWith(Ec2Prefix, StringComparison.Ordinal) ? "ec2"
+        : path.StartsWith(ElasticLoadBalancingPrefix, StringComparison.Ordinal) ? "elasticloadbalancing"
+        : path.StartsWith(SsmPrefix, StringComparison.Ordinal) ? "ssm"
+        : "spot";
+
     [GeneratedRegex("/(sig|sbgd|cdbg|sir|i)-[^/]+")]
     private static partial Regex IdSegment();
 
@@ -95,11 +110,13 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         var request = context.Request;
         context.Items[SpotErrors.ClockKey] = Options.TimeProvider;
         var path = request.Path.Value ?? "/";
-        var service = path.StartsWith(Ec2Prefix, StringComparison.Ordinal) ? "ec2"
-            : path.StartsWith(ElasticLoadBalancingPrefix, StringComparison.Ordinal) ? "elasticloadbalancing"
-            : "spot";
+        var service = ServiceOf(path);
         string? action = null;
-        if (service != "spot")
+        if (service == "ssm")
+        {
+            action = SsmApi.OperationOf(request);
+        }
+        else if (service != "spot")
         {
             request.EnableBuffering();
             if (request.HasFormContentType)
@@ -111,7 +128,8 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
             request.Body.Position = 0;
         }
 
-        var isMutating = service == "spot" ? !HttpMethods.IsGet(request.Method) : action is not null && !action.StartsWith("Describe", StringComparison.Ordinal);
+        var isMutating = service == "spot" ? !HttpMethods.IsGet(request.Method)
+            : action is not null && !action.StartsWith("Describe", StringComparison.Ordinal) && !action.StartsWith("Get", StringComparison.Ordinal);
         var sequence = Calls.NextSequence();
         var time = Options.TimeProvider.GetUtcNow();
         var fault = Faults.Match(service, request.Method, path, action, isMutating);
@@ -188,28 +206,39 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         {
             case FaultKind.HttpError when service == "spot":
                 await SpotErrors.WriteAsync(context, fault.Status, "INTERNAL_ERROR", "Injected fault.").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.HttpError:
                 await AwsErrors.WriteAsync(context, service, fault.Status, "InternalFailure", "Injected fault.").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling when service == "spot":
                 await SpotErrors.WriteRateLimitedAsync(context, 100, (int)Math.Ceiling(fault.Delay.TotalSeconds)).ConfigureAwait(false);
+                fault.Applied();
+                break;
+            case FaultKind.RateLimited or FaultKind.Throttling when service == "ssm":
+                await AwsErrors.WriteAsync(context, service, 400, "ThrottlingException", "Rate exceeded").ConfigureAwait(false);
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling when service == "ec2":
                 await AwsErrors.WriteAsync(context, service, 503, "RequestLimitExceeded", "Request limit exceeded.").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.RateLimited or FaultKind.Throttling:
                 await AwsErrors.WriteAsync(context, service, 400, "Throttling", "Rate exceeded").ConfigureAwait(false);
+                fault.Applied();
                 break;
             case FaultKind.Latency:
+                fault.Applied();
                 await Task.Delay(fault.Delay, Options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
                 await next(context).ConfigureAwait(false);
                 break;
             case FaultKind.Timeout:
+                fault.Applied();
                 await WaitForClientToGiveUpAsync(context).ConfigureAwait(false);
                 break;
             case FaultKind.DropConnection:
                 context.Abort();
+                fault.Applied();
                 break;
             case FaultKind.TimeoutAfterApplying:
                 var original = context.Response.Body;
@@ -221,6 +250,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
                 }
 
                 context.Response.Clear();
+                fault.Applied();
                 await WaitForClientToGiveUpAsync(context).ConfigureAwait(false);
                 break;
         }
@@ -290,6 +320,11 @@ internal static class AwsErrors
 {
     internal static Task WriteAsync(HttpContext context, string service, int status, string code, string message)
     {
+        if (service == "ssm")
+        {
+            return SsmApi.WriteErrorAsync(context, status, code, message);
+        }
+
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/xml";
         var id = Guid.NewGuid().ToString();

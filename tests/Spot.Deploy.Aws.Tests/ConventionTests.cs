@@ -47,4 +47,32 @@ public class ConventionTests
             .Select(path => Path.GetRelativePath(src, path))
             .Should().BeEmpty();
     }
+
+    /// <summary>EC2 is called through AWSSDK.EC2 only: no library under src/ builds an EC2 query of its own (the emulator serves them).</summary>
+    [Fact]
+    public void Sources_SendNoHandWrittenEc2Request()
+    {
+        var src = Path.Combine(PublicApiListing.RepositoryRoot(), "src");
+        var offenders = Directory.EnumerateFiles(src, "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "Spot.Deploy.Emulator"))
+            .Where(path => File.ReadAllText(path) is var text
+                && (text.Contains("2016-11-15", StringComparison.Ordinal) || text.Contains("\"Owner.\"", StringComparison.Ordinal) || text.Contains("imagesSet", StringComparison.Ordinal)))
+            .Select(path => Path.GetRelativePath(src, path));
+
+        offenders.Should().BeEmpty();
+    }
+
+    /// <summary>Users substitute the resolver and the router in their tests (the Azure SDK's mocking guidance: virtual members, a protected constructor).</summary>
+    [Fact]
+    public void ResolverAndRouter_AreSubstitutable()
+    {
+        foreach (var type in new[] { typeof(AmiResolver), typeof(TrafficRouter) })
+        {
+            type.IsSealed.Should().BeFalse(type.Name);
+            type.GetConstructor(BindingFlags.Instance | BindingFlags.NonPublic, Type.EmptyTypes).Should().NotBeNull(type.Name);
+            type.GetMethods(BindingFlags.Instance | BindingFlags.Public | BindingFlags.DeclaredOnly)
+                .Where(m => !m.IsSpecialName)
+                .Should().OnlyContain(m => m.IsVirtual, type.Name + ": every public method can be overridden");
+        }
+    }
 }

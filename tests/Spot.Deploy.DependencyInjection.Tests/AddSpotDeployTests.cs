@@ -241,7 +241,7 @@ public sealed class AddSpotDeployTests : IDisposable
     [Fact]
     public async Task AddSpotDeploy_KeepsAJournalLockAndClockRegisteredBefore()
     {
-        var clock = new FakeTimeProvider();
+        var clock = new VirtualClock();
         var journal = new InMemoryDeploymentJournal(clock);
         var appLock = new InProcessAppLock();
         var services = new ServiceCollection();
@@ -329,7 +329,7 @@ public sealed class AddSpotDeployTests : IDisposable
                 _ when type == typeof(int) => number,
                 _ when type == typeof(TimeSpan) => TimeSpan.FromSeconds(number),
                 _ when type == typeof(Uri) => new Uri($"http://127.0.0.1:{number}/"),
-                _ when type == typeof(TimeProvider) => new FakeTimeProvider(),
+                _ when type == typeof(TimeProvider) => new VirtualClock(),
                 _ when type == typeof(SpotRateLimiter) => new SpotRateLimiter(number, TimeProvider.System),
                 _ when type == typeof(AWSCredentials) => new BasicAWSCredentials("AKID" + number, "secret"),
                 _ => throw new InvalidOperationException($"Add a value for {property.Name} ({type.Name}) to this test, and copy it."),

@@ -20,7 +20,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     // The app name is unique to this test class: the default app lock is shared by the whole process.
     private const string App = "di-web";
 
-    private readonly FakeTimeProvider _clock = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
+    private readonly VirtualClock _clock = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
     private readonly TempDirectory _state = new();
     private SpotDeployEmulator _emulator = null!;
 

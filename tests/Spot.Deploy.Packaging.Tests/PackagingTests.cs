@@ -15,7 +15,7 @@ public sealed class PackedLibraries : IAsyncLifetime, IDisposable
     public static readonly string[] Projects =
     [
         "Spot.Deploy.Planning", "Spot.Deploy.Elastigroup", "Spot.Deploy.Aws",
-        "Spot.Deploy.Strategies", "Spot.Deploy.DependencyInjection", "Spot.Deploy.Emulator",
+        "Spot.Deploy.Strategies", "Spot.Deploy.DependencyInjection", "Spot.Deploy.Emulator", "Spot.Deploy.PostgreSql",
     ];
 
     private readonly TempFolder _temp = new("spot-deploy-packaging");

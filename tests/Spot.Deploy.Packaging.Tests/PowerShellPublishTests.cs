@@ -7,7 +7,8 @@ namespace Spot.Deploy.Packaging.Tests;
 /// <summary>
 /// eng/publish-powershell.sh (no build: the solution built the libraries) must give one folder from which
 /// PowerShell's Add-Type can load everything docs/powershell/canary.ps1 loads, and everything those load.
-/// There is no PowerShell on these machines, so the folder is checked from the assemblies' metadata.
+/// Checked from the assemblies' metadata, for every type they reference (tests/Spot.Deploy.PowerShell.Tests runs
+/// the script itself, which reaches only the types that one run uses).
 /// </summary>
 [Trait("Category", "Packaging")]
 [Collection(DotnetProcess.Collection)]

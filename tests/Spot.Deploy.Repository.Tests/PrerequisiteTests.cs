@@ -88,3 +88,53 @@ public sealed class PrerequisiteTests : IDisposable
         }
     }
 }
+
+/// <summary>PostgreSQL is found on PATH or where Debian puts it, and a missing or old one is named in one sentence.</summary>
+public sealed class PostgreSqlPrerequisiteTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("spot-deploy-pg-prereq-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    private string Folder(string relative, params string[] programs)
+    {
+        var folder = Path.Combine(_root, relative);
+        Directory.CreateDirectory(folder);
+        foreach (var program in programs)
+        {
+            File.WriteAllText(Path.Combine(folder, OperatingSystem.IsWindows() ? program + ".exe" : program), "");
+        }
+
+        return folder;
+    }
+
+    [Fact]
+    public void OnPath_VersionFifteen_NothingMissing()
+    {
+        var bin = Folder("path", "initdb", "pg_ctl", "postgres");
+
+        Prerequisites.Check(Prerequisite.PostgreSql, n => n == "PATH" ? bin : null, _ => "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)").Should().BeNull();
+    }
+
+    [Fact]
+    public void OnPath_TooOld_OneSentenceWithTheVersion()
+    {
+        var bin = Folder("path", "initdb", "pg_ctl", "postgres");
+
+        var reason = Prerequisites.Check(Prerequisite.PostgreSql, n => n == "PATH" ? bin : null, _ => "postgres (PostgreSQL) 11.2");
+
+        reason.Should().Contain("too old").And.Contain("11.2").And.Contain("apt-get install postgresql").And.EndWith(".");
+        reason.Should().NotContain("\n");
+    }
+
+    [Fact]
+    public void OffPath_TheNewestDebianFolderWithAllThree_IsFound()
+    {
+        Folder("debian/13/bin", "initdb", "pg_ctl", "postgres");
+        var newest = Folder("debian/15/bin", "initdb", "pg_ctl", "postgres");
+        Folder("debian/16/bin", "initdb");
+
+        Prerequisites.FindPostgreSqlBin(_ => null, Path.Combine(_root, "debian")).Should().Be(newest);
+        Prerequisites.FindPostgreSqlBin(_ => null, Path.Combine(_root, "none")).Should().BeNull();
+    }
+}

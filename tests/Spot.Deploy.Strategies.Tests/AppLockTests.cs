@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Time.Testing;
 using Spot.Deploy.Testing;
 
 namespace Spot.Deploy.Strategies.Tests;
 
 public sealed class AppLockTests : IDisposable
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly FakeTimeProvider _time = new(VirtualClock.Start);
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();

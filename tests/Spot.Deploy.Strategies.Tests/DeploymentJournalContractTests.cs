@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using Spot.Deploy.Testing;
 
 namespace Spot.Deploy.Strategies.Tests;
@@ -6,7 +7,7 @@ namespace Spot.Deploy.Strategies.Tests;
 /// <summary>Behaviour every journal must share; run once per implementation.</summary>
 public abstract class DeploymentJournalContractTests
 {
-    protected FakeTimeProvider Time { get; } = new();
+    protected FakeTimeProvider Time { get; } = new(VirtualClock.Start);
 
     protected abstract IDeploymentJournal Journal { get; }
 
@@ -18,7 +19,7 @@ public abstract class DeploymentJournalContractTests
         Request = new JsonObject { ["image"] = "ami-123", ["phases"] = new JsonArray(10, 50, 100) },
     };
 
-    [Fact]
+    [ContractFact]
     public async Task CreateAsync_ThenLoad_RoundTripsEveryField()
     {
         await Journal.CreateAsync(NewRecord());
@@ -46,7 +47,7 @@ public abstract class DeploymentJournalContractTests
         loaded.Entries[1].Time.Should().Be(loaded.StartedAt.AddSeconds(10));
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateAsync_ExistingId_Throws()
     {
         await Journal.CreateAsync(NewRecord());
@@ -56,7 +57,7 @@ public abstract class DeploymentJournalContractTests
         (await act.Should().ThrowAsync<DeploymentJournalException>()).Which.DeploymentId.Should().Be("d-1");
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("../escape")]
     [InlineData("a/b")]
     [InlineData("")]
@@ -69,7 +70,7 @@ public abstract class DeploymentJournalContractTests
         await act.Should().ThrowAsync<ArgumentException>();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AppendAsync_UnknownDeployment_Throws()
     {
         var act = () => Journal.AppendAsync("nope", JournalEntry.Note("s", "n"));
@@ -77,7 +78,7 @@ public abstract class DeploymentJournalContractTests
         await act.Should().ThrowAsync<DeploymentJournalException>().WithMessage("*nope*");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AppendAsync_CallerMutatesDataAfterwards_StoredEntryUnchanged()
     {
         await Journal.CreateAsync(NewRecord());
@@ -89,7 +90,7 @@ public abstract class DeploymentJournalContractTests
         (await Journal.LoadAsync("d-1"))!.Entries[0].Data!["target"]!.GetValue<int>().Should().Be(1);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AppendAsync_TwentyConcurrentWriters_KeepsEveryEntryWithUniqueIncreasingSequences()
     {
         await Journal.CreateAsync(NewRecord());
@@ -103,7 +104,7 @@ public abstract class DeploymentJournalContractTests
         stored.Select(e => e.Sequence).Should().OnlyHaveUniqueItems();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AppendAsync_DataThatCannotBeSerialized_ThrowsAndKeepsPreviousEntries()
     {
         await Journal.CreateAsync(NewRecord());
@@ -116,7 +117,7 @@ public abstract class DeploymentJournalContractTests
         (await Journal.LoadAsync("d-1"))!.Entries.Select(e => e.StepId).Should().Equal("s-1");
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("spotToken")]
     [InlineData("AWS_SECRET_ACCESS_KEY")]
     [InlineData("password")]
@@ -135,7 +136,7 @@ public abstract class DeploymentJournalContractTests
         (await Journal.LoadAsync("d-1"))!.Entries.Should().BeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task CreateAsync_RequestWithSecret_IsRefused()
     {
         var record = NewRecord();
@@ -147,7 +148,7 @@ public abstract class DeploymentJournalContractTests
         (await Journal.LoadAsync("d-1")).Should().BeNull();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListUnfinishedAsync_MixedStatuses_ReturnsRunningAndNeedsAttentionOldestFirst()
     {
         await Journal.CreateAsync(NewRecord("d-1"));
@@ -165,7 +166,7 @@ public abstract class DeploymentJournalContractTests
         unfinished.Select(r => r.Id).Should().Equal("d-1", "d-3");
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListByAppAsync_EveryStatusOfThatAppOnly_OldestFirst_CaseSensitive()
     {
         await Journal.CreateAsync(NewRecord("d-3", "shop"));
@@ -189,7 +190,7 @@ public abstract class DeploymentJournalContractTests
         (await Journal.ListByAppAsync("shop2")).Should().BeEmpty();
     }
 
-    [Theory]
+    [ContractTheory]
     [InlineData("")]
     [InlineData(" ")]
     public async Task ListByAppAsync_NoAppName_ThrowsArgumentException(string appName)
@@ -199,13 +200,13 @@ public abstract class DeploymentJournalContractTests
         await act.Should().ThrowAsync<ArgumentException>();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task ListByAppAsync_EmptyJournal_ReturnsEmpty()
     {
         (await Journal.ListByAppAsync("shop")).Should().BeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SetStatusAsync_Abandoned_IsFinal_AndNoLongerUnfinished()
     {
         await Journal.CreateAsync(NewRecord());
@@ -221,7 +222,7 @@ public abstract class DeploymentJournalContractTests
         (await Journal.ListUnfinishedAsync()).Should().BeEmpty();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task SetStatusAsync_FinalThenReopened_SetsAndClearsFinishedAt()
     {
         await Journal.CreateAsync(NewRecord());
@@ -237,13 +238,13 @@ public abstract class DeploymentJournalContractTests
         reopened.Status.Should().Be(DeploymentStatus.NeedsAttention);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task LoadAsync_Unknown_ReturnsNull()
     {
         (await Journal.LoadAsync("missing")).Should().BeNull();
     }
 
-    [Fact]
+    [ContractFact]
     public async Task UnresolvedIntents_AfterCrashBetweenIntentAndResult_ReturnsStepsToRecheck()
     {
         await Journal.CreateAsync(NewRecord());
@@ -261,7 +262,7 @@ public abstract class DeploymentJournalContractTests
         unresolved.Should().OnlyContain(e => e.Kind == JournalEntryKind.Intent);
     }
 
-    [Fact]
+    [ContractFact]
     public async Task AppendAsync_ResultWithoutOutcome_ThrowsArgumentException()
     {
         await Journal.CreateAsync(NewRecord());
@@ -270,11 +271,4 @@ public abstract class DeploymentJournalContractTests
 
         await act.Should().ThrowAsync<ArgumentException>();
     }
-}
-
-public sealed class InMemoryDeploymentJournalTests : DeploymentJournalContractTests
-{
-    public InMemoryDeploymentJournalTests() => Journal = new InMemoryDeploymentJournal(Time);
-
-    protected override IDeploymentJournal Journal { get; }
 }

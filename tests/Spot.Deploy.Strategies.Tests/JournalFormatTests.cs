@@ -13,7 +13,7 @@ namespace Spot.Deploy.Strategies.Tests;
 public sealed class JournalFormatTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
-    private readonly FakeTimeProvider _time = new();
+    private readonly VirtualClock _time = new();
     private readonly FileDeploymentJournal _journal;
 
     public JournalFormatTests() => _journal = new FileDeploymentJournal(_directory.Path, _time);

@@ -8,8 +8,8 @@ using Spot.Deploy.Planning;
 namespace Spot.Deploy.Strategies.Tests;
 
 /// <summary>
-/// What PowerShell needs (docs/powershell/README.md, docs/powershell/canary.ps1), checked by reflection because
-/// these machines have no PowerShell: every type a user creates has a public constructor or static factory
+/// What PowerShell needs (docs/powershell/README.md, docs/powershell/canary.ps1), checked by reflection over every
+/// type a script may use (tests/Spot.Deploy.PowerShell.Tests runs canary.ps1 itself, which uses a few): every type a user creates has a public constructor or static factory
 /// with non-generic parameters, nothing needs a generic method, an extension method or a <c>required</c>
 /// member, and every async method returns Task or Task&lt;T&gt; (PowerShell calls .GetAwaiter().GetResult()).
 /// </summary>

@@ -8,6 +8,9 @@ public enum Prerequisite
 {
     /// <summary>Node.js 20 or later with npm: the official AWS SDK for JavaScript and the OpenAPI validator.</summary>
     Node,
+
+    /// <summary>PostgreSQL 12 or later: <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>, on PATH or in <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (Debian).</summary>
+    PostgreSql,
 }
 
 /// <summary>Thrown when a test needs a program the machine does not have; the message is one sentence saying which and how to install it.</summary>
@@ -60,6 +63,7 @@ public static class Prerequisites
         return prerequisite switch
         {
             Prerequisite.Node => CheckNode(environment, version),
+            Prerequisite.PostgreSql => CheckPostgreSql(environment, version),
             _ => throw new ArgumentOutOfRangeException(nameof(prerequisite), prerequisite, null),
         };
     }
@@ -78,6 +82,45 @@ public static class Prerequisites
         }
 
         return FindOnPath("npm", environment) is null ? "npm is not on PATH: " + Install : null;
+    }
+
+    private static string? CheckPostgreSql(Func<string, string?> environment, Func<string, string?> version)
+    {
+        const string Install = "install PostgreSQL 12 or later (Debian: apt-get install postgresql) to run the tests that start a throwaway database.";
+        if (FindPostgreSqlBin(environment) is not { } bin)
+        {
+            return "PostgreSQL (initdb, pg_ctl, postgres) is neither on PATH nor in /usr/lib/postgresql/<version>/bin: " + Install;
+        }
+
+        // "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)"
+        var reported = version(Path.Combine(bin, "postgres"));
+        var number = reported?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Split('.')[0]).FirstOrDefault(w => int.TryParse(w, out _));
+        return number is null || int.Parse(number, System.Globalization.CultureInfo.InvariantCulture) < 12
+            ? $"PostgreSQL in {bin} is too old or does not start ({reported?.Trim() ?? "no version"}): " + Install
+            : null;
+    }
+
+    /// <summary>
+    /// The folder holding <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>: the one on PATH, else the newest
+    /// <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (where Debian's packages put them, off PATH); null when neither has them.
+    /// </summary>
+    public static string? FindPostgreSqlBin(Func<string, string?> environment, string debianRoot = "/usr/lib/postgresql")
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        string[] programs = ["initdb", "pg_ctl", "postgres"];
+        if (FindOnPath("initdb", environment) is { } initdb && programs.All(p => FindOnPath(p, environment) is not null))
+        {
+            return Path.GetDirectoryName(initdb);
+        }
+
+        return !Directory.Exists(debianRoot)
+            ? null
+            : Directory.EnumerateDirectories(debianRoot)
+                .Select(d => (Folder: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d).Split('.')[0], out var v) ? v : 0))
+                .Where(d => programs.All(p => File.Exists(Path.Combine(d.Folder, p))))
+                .OrderByDescending(d => d.Version)
+                .Select(d => d.Folder)
+                .FirstOrDefault();
     }
 
     /// <summary>The full path of an executable found on PATH, or null.</summary>

@@ -11,7 +11,11 @@ namespace Spot.Deploy.Aws;
 /// read), re-sends the route's complete action list with only the forward changed, makes no call when
 /// the route is already as wanted, and reports what it changed.
 /// </summary>
-public sealed class TrafficRouter
+/// <remarks>
+/// Substitutable in tests, as the Azure SDK's clients are: the methods are virtual and a protected constructor
+/// needs no transport, so a mocking library (or a subclass) can stand in for the router.
+/// </remarks>
+public class TrafficRouter
 {
     /// <summary>The largest <c>PageSize</c> ELBv2 accepts.</summary>
     internal const int PageSize = 400;
@@ -28,7 +32,7 @@ public sealed class TrafficRouter
     /// <summary>How often a modify that got no clear answer is checked and sent again.</summary>
     internal const int ModifyRetries = 3;
 
-    private readonly IAwsQueryTransport _transport;
+    private readonly IAwsQueryTransport? _transport;
     private readonly TimeProvider _timeProvider;
 
     internal TrafficRouter(IAwsQueryTransport transport, TimeProvider? timeProvider = null)
@@ -38,11 +42,20 @@ public sealed class TrafficRouter
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>For substitutes in tests (mocking libraries, subclasses): override the methods you call.</summary>
+    protected TrafficRouter()
+    {
+        _timeProvider = TimeProvider.System;
+    }
+
+    private IAwsQueryTransport Transport =>
+        _transport ?? throw new InvalidOperationException("This TrafficRouter was made for a substitute: override the methods it is asked for.");
+
     /// <summary>
     /// The load balancers with these names or ARNs (values starting with <c>arn:</c> are ARNs); empty
     /// input gives an empty list. <c>POST / Action=DescribeLoadBalancers</c> (ELBv2), every page.
     /// </summary>
-    public async Task<IReadOnlyList<LoadBalancer>> DescribeLoadBalancersAsync(IEnumerable<string> namesOrArns, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<LoadBalancer>> DescribeLoadBalancersAsync(IEnumerable<string> namesOrArns, CancellationToken cancellationToken = default)
     {
         var values = Distinct(namesOrArns, nameof(namesOrArns));
         var result = new List<LoadBalancer>();
@@ -63,7 +76,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>Every listener of a load balancer. <c>POST / Action=DescribeListeners</c> (ELBv2), every page.</summary>
-    public async Task<IReadOnlyList<Listener>> DescribeListenersAsync(string loadBalancerArn, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<Listener>> DescribeListenersAsync(string loadBalancerArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(loadBalancerArn);
         var members = await DescribeAllAsync(ElbActions.DescribeListeners, new QueryParameters().Add("LoadBalancerArn", loadBalancerArn), "Listeners", cancellationToken).ConfigureAwait(false);
@@ -71,7 +84,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>The listeners with these ARNs (empty input: empty list). <c>POST / Action=DescribeListeners</c> (ELBv2), every page.</summary>
-    public async Task<IReadOnlyList<Listener>> DescribeListenersAsync(IEnumerable<string> listenerArns, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<Listener>> DescribeListenersAsync(IEnumerable<string> listenerArns, CancellationToken cancellationToken = default)
     {
         var result = new List<Listener>();
         foreach (var chunk in Distinct(listenerArns, nameof(listenerArns)).Chunk(ArnsPerCall))
@@ -84,7 +97,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>The load balancer's listener on <paramref name="port"/>, or null. <c>POST / Action=DescribeListeners</c> (ELBv2).</summary>
-    public async Task<Listener?> FindListenerAsync(string loadBalancerArn, int port, CancellationToken cancellationToken = default)
+    public virtual async Task<Listener?> FindListenerAsync(string loadBalancerArn, int port, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
@@ -93,7 +106,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>Every rule of a listener, the default rule included. <c>POST / Action=DescribeRules</c> (ELBv2), every page.</summary>
-    public async Task<IReadOnlyList<ListenerRule>> DescribeRulesAsync(string listenerArn, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<ListenerRule>> DescribeRulesAsync(string listenerArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(listenerArn);
         var members = await DescribeAllAsync(ElbActions.DescribeRules, new QueryParameters().Add("ListenerArn", listenerArn), "Rules", cancellationToken).ConfigureAwait(false);
@@ -101,7 +114,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>Every target group of a load balancer. <c>POST / Action=DescribeTargetGroups</c> (ELBv2), every page.</summary>
-    public async Task<IReadOnlyList<TargetGroup>> DescribeTargetGroupsAsync(string loadBalancerArn, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<TargetGroup>> DescribeTargetGroupsAsync(string loadBalancerArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(loadBalancerArn);
         var members = await DescribeAllAsync(ElbActions.DescribeTargetGroups, new QueryParameters().Add("LoadBalancerArn", loadBalancerArn), "TargetGroups", cancellationToken).ConfigureAwait(false);
@@ -109,7 +122,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>The target groups with these ARNs (empty input: empty list). <c>POST / Action=DescribeTargetGroups</c> (ELBv2), every page.</summary>
-    public async Task<IReadOnlyList<TargetGroup>> DescribeTargetGroupsAsync(IEnumerable<string> targetGroupArns, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<TargetGroup>> DescribeTargetGroupsAsync(IEnumerable<string> targetGroupArns, CancellationToken cancellationToken = default)
     {
         var result = new List<TargetGroup>();
         foreach (var chunk in Distinct(targetGroupArns, nameof(targetGroupArns)).Chunk(ArnsPerCall))
@@ -122,11 +135,11 @@ public sealed class TrafficRouter
     }
 
     /// <summary>The health of every target registered in a target group. <c>POST / Action=DescribeTargetHealth</c> (ELBv2; not paginated).</summary>
-    public async Task<IReadOnlyList<TargetHealthDescription>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<TargetHealthDescription>> DescribeTargetHealthAsync(string targetGroupArn, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(targetGroupArn);
         const string action = ElbActions.DescribeTargetHealth;
-        var root = await _transport.SendAsync(AwsService.ElasticLoadBalancingV2, action, new QueryParameters().Add("TargetGroupArn", targetGroupArn).ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
+        var root = await Transport.SendAsync(AwsService.ElasticLoadBalancingV2, action, new QueryParameters().Add("TargetGroupArn", targetGroupArn).ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
         return QueryXml.Result(root, action).Members("TargetHealthDescriptions").Select(ElbXml.ParseTargetHealth).ToArray();
     }
 
@@ -135,7 +148,7 @@ public sealed class TrafficRouter
     /// <c>healthy</c> on every port it is registered on. <c>POST / Action=DescribeTargetHealth</c> (ELBv2).
     /// </summary>
     /// <exception cref="ArgumentException">No instance ids were given.</exception>
-    public async Task<TargetGroupHealth> GetHealthAsync(string targetGroupArn, IEnumerable<string> instanceIds, CancellationToken cancellationToken = default)
+    public virtual async Task<TargetGroupHealth> GetHealthAsync(string targetGroupArn, IEnumerable<string> instanceIds, CancellationToken cancellationToken = default)
     {
         var ids = Distinct(instanceIds, nameof(instanceIds));
         if (ids.Count == 0)
@@ -157,7 +170,7 @@ public sealed class TrafficRouter
     }
 
     /// <summary>True when every given instance is registered and <c>healthy</c> in the target group (see <see cref="GetHealthAsync"/>).</summary>
-    public async Task<bool> IsHealthyAsync(string targetGroupArn, IEnumerable<string> instanceIds, CancellationToken cancellationToken = default)
+    public virtual async Task<bool> IsHealthyAsync(string targetGroupArn, IEnumerable<string> instanceIds, CancellationToken cancellationToken = default)
     {
         var health = await GetHealthAsync(targetGroupArn, instanceIds, cancellationToken).ConfigureAwait(false);
         return health.IsHealthy;
@@ -169,7 +182,7 @@ public sealed class TrafficRouter
     /// <c>DescribeRules</c> (ELBv2).
     /// </summary>
     /// <exception cref="TrafficRouterConflictException">The route has no (or more than one) forward action.</exception>
-    public async Task<RouteForward> ResolveForwardAsync(RouteRef route, CancellationToken cancellationToken = default)
+    public virtual async Task<RouteForward> ResolveForwardAsync(RouteRef route, CancellationToken cancellationToken = default)
     {
         ValidateRoute(route, nameof(route));
         var state = await ReadRouteAsync(route, cancellationToken).ConfigureAwait(false);
@@ -192,7 +205,7 @@ public sealed class TrafficRouter
     /// <returns>The changes made, production first; empty when both routes were already swapped.</returns>
     /// <exception cref="TrafficRouterConflictException">A route is not in a state the swap can start from; nothing was changed.</exception>
     /// <exception cref="TrafficRouterPartialChangeException">Production was changed, then changing stage failed.</exception>
-    public async Task<IReadOnlyList<RouteChange>> SwapAsync(RouteRef production, RouteRef stage, string? expectedProductionTargetGroupArn = null, string? expectedStageTargetGroupArn = null, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<RouteChange>> SwapAsync(RouteRef production, RouteRef stage, string? expectedProductionTargetGroupArn = null, string? expectedStageTargetGroupArn = null, CancellationToken cancellationToken = default)
     {
         ValidateRoute(production, nameof(production));
         ValidateRoute(stage, nameof(stage));
@@ -255,7 +268,7 @@ public sealed class TrafficRouter
     /// </summary>
     /// <returns>The change made, or an empty list when the route already had these weights.</returns>
     /// <exception cref="TrafficRouterConflictException">The route forwards elsewhere; nothing was changed.</exception>
-    public async Task<IReadOnlyList<RouteChange>> ShiftTrafficAsync(RouteRef production, string oldTargetGroupArn, string newTargetGroupArn, int newWeight, int oldWeight, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<RouteChange>> ShiftTrafficAsync(RouteRef production, string oldTargetGroupArn, string newTargetGroupArn, int newWeight, int oldWeight, CancellationToken cancellationToken = default)
     {
         ValidateRoute(production, nameof(production));
         ArgumentException.ThrowIfNullOrWhiteSpace(oldTargetGroupArn);
@@ -287,7 +300,7 @@ public sealed class TrafficRouter
     /// </summary>
     /// <returns>The restoring change, or an empty list when the route was already as before.</returns>
     /// <exception cref="TrafficRouterConflictException">The route has been changed since by someone else; nothing was changed.</exception>
-    public async Task<IReadOnlyList<RouteChange>> RestoreAsync(RouteChange change, CancellationToken cancellationToken = default)
+    public virtual async Task<IReadOnlyList<RouteChange>> RestoreAsync(RouteChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         ValidateRoute(change.Route, nameof(change));
@@ -372,7 +385,7 @@ public sealed class TrafficRouter
         {
             parameters.Add("ListenerArn", state.ResourceArn);
             RouteActions.AddParameters(actions, "DefaultActions", parameters);
-            var root = await _transport.SendAsync(AwsService.ElasticLoadBalancingV2, ModifyListener, parameters.ToList(), isMutating: true, cancellationToken).ConfigureAwait(false);
+            var root = await Transport.SendAsync(AwsService.ElasticLoadBalancingV2, ModifyListener, parameters.ToList(), isMutating: true, cancellationToken).ConfigureAwait(false);
             result = QueryXml.Result(root, ModifyListener);
             var listener = result.Members("Listeners").Select(ElbXml.ParseListener).FirstOrDefault();
             return listener is { DefaultActions.Count: > 0 } ? listener.DefaultActions : null;
@@ -381,7 +394,7 @@ public sealed class TrafficRouter
         // Conditions and transforms are not sent: ModifyRule leaves what is not given unchanged.
         parameters.Add("RuleArn", state.ResourceArn);
         RouteActions.AddParameters(actions, "Actions", parameters);
-        var ruleRoot = await _transport.SendAsync(AwsService.ElasticLoadBalancingV2, ModifyRule, parameters.ToList(), isMutating: true, cancellationToken).ConfigureAwait(false);
+        var ruleRoot = await Transport.SendAsync(AwsService.ElasticLoadBalancingV2, ModifyRule, parameters.ToList(), isMutating: true, cancellationToken).ConfigureAwait(false);
         result = QueryXml.Result(ruleRoot, ModifyRule);
         var rule = result.Members("Rules").Select(ElbXml.ParseRule).FirstOrDefault();
         return rule is { Actions.Count: > 0 } ? rule.Actions : null;
@@ -422,7 +435,7 @@ public sealed class TrafficRouter
             }
 
             parameters.Add("PageSize", PageSize);
-            var root = await _transport.SendAsync(AwsService.ElasticLoadBalancingV2, action, parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
+            var root = await Transport.SendAsync(AwsService.ElasticLoadBalancingV2, action, parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
             var result = QueryXml.Result(root, action);
             members.AddRange(result.Members(listName));
             marker = result.NonEmptyString("NextMarker");

@@ -5,7 +5,7 @@ using System.Text.RegularExpressions;
 namespace Spot.Deploy.Aws;
 
 /// <summary>
-/// Which AMI to deploy: an exact image id, or owners plus a name pattern, tags and filters from which
+/// Which AMI to deploy: an exact image id, an SSM parameter holding one, or owners plus a name pattern, tags and filters from which
 /// the newest available image (optionally of a given version) is chosen. A plain options class;
 /// <see cref="Validate"/> runs before any call is made.
 /// </summary>
@@ -13,7 +13,7 @@ namespace Spot.Deploy.Aws;
 /// Owners are required unless <see cref="ImageId"/> is set: a search by name alone would also consider
 /// every public image in the region, and anyone can publish a public image with a look-alike name.
 /// </remarks>
-public sealed class AmiQuery
+public sealed partial class AmiQuery
 {
     private static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
 
@@ -22,6 +22,15 @@ public sealed class AmiQuery
     /// criterion is ignored except that the image must be <c>available</c>; a deprecated image is accepted.
     /// </summary>
     public string? ImageId { get; set; }
+
+    /// <summary>
+    /// An SSM parameter holding the image id: its name, optionally with a version or label selector
+    /// (<c>/images/web</c>, <c>/images/web:3</c>, <c>/images/web:prod</c>,
+    /// <c>/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64</c>). When set, the parameter is read
+    /// (SSM <c>GetParameter</c>), its value must be an AMI id, and that image is then described as for
+    /// <see cref="ImageId"/>: every other criterion is ignored. Cannot be combined with <see cref="ImageId"/>.
+    /// </summary>
+    public string? Parameter { get; set; }
 
     /// <summary>Account ids, <c>self</c>, <c>amazon</c>, <c>aws-marketplace</c> … (EC2 <c>Owner.N</c>). Required unless <see cref="ImageId"/> is set.</summary>
     public IList<string> Owners { get; set; } = new List<string>();
@@ -69,6 +78,12 @@ public sealed class AmiQuery
     public override string ToString()
     {
         var text = new StringBuilder();
+        if (Parameter is not null)
+        {
+            text.Append("the image id in SSM parameter ").Append(Parameter).Append(", state available");
+            return text.ToString();
+        }
+
         if (ImageId is not null)
         {
             text.Append("image id ").Append(ImageId).Append(", state available");
@@ -106,6 +121,13 @@ public sealed class AmiQuery
     /// <summary>The first problem with the settings, or null when they are usable.</summary>
     internal string? FindProblem()
     {
+        if (Parameter is not null)
+        {
+            return ImageId is not null ? "AmiQuery.ImageId and AmiQuery.Parameter cannot both be set."
+                : !ParameterPattern().IsMatch(Parameter) ? $"AmiQuery.Parameter '{Parameter}' is not an SSM parameter name with an optional :version or :label (e.g. /images/web, /images/web:3, /images/web:prod)."
+                : null;
+        }
+
         if (ImageId is not null)
         {
             return string.IsNullOrWhiteSpace(ImageId) ? "AmiQuery.ImageId must not be empty when it is set." : null;
@@ -183,6 +205,10 @@ public sealed class AmiQuery
 
         return null;
     }
+
+    /// <summary>An SSM parameter name (letters, digits, <c>_ . - /</c>), then optionally <c>:version</c> (1, 2, …) or <c>:label</c>.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-/]{1,2048}(:([1-9][0-9]{0,18}|[A-Za-z_.\-][A-Za-z0-9_.\-]{0,99}))?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ParameterPattern();
 
     /// <summary>The version pattern, culture-invariant and with a match timeout (it comes from configuration).</summary>
     internal static Regex CreateVersionRegex(string pattern) =>

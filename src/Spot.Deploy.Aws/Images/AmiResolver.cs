@@ -1,40 +1,60 @@
 using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
+using System.Net;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.SimpleSystemsManagement;
 
 namespace Spot.Deploy.Aws;
 
 /// <summary>
-/// Finds the AMI to deploy with EC2 <c>DescribeImages</c> (all pages), then applies what EC2 cannot
-/// filter: deprecation as of now, the version choice, and newest-first ordering.
+/// Finds the AMI to deploy with EC2 <c>DescribeImages</c> (all pages) through the AWS SDK for .NET's
+/// <see cref="IAmazonEC2"/>, then applies what EC2 cannot filter: deprecation as of now, the version choice, and
+/// newest-first ordering. An <see cref="AmiQuery.Parameter"/> is read first through
+/// <see cref="IAmazonSimpleSystemsManagement"/>.
 /// </summary>
-public sealed class AmiResolver
+/// <remarks>
+/// Substitutable in tests, as the Azure SDK's clients are: the methods are virtual and a protected constructor
+/// needs no clients, so a mocking library (or a subclass) can stand in for the resolver.
+/// </remarks>
+public class AmiResolver
 {
     /// <summary>EC2's largest page for DescribeImages.</summary>
     internal const int PageSize = 1000;
 
     private const string Action = "DescribeImages";
 
-    private readonly IAwsQueryTransport _transport;
+    private readonly IAmazonEC2? _ec2;
+    private readonly IAmazonSimpleSystemsManagement? _ssm;
     private readonly TimeProvider _timeProvider;
 
-    internal AmiResolver(IAwsQueryTransport transport, TimeProvider timeProvider)
+    /// <summary>Creates a resolver over the user's (or the connection's) AWS SDK clients.</summary>
+    /// <param name="ec2">The EC2 client, e.g. the <see cref="IAmazonEC2"/> registered by <c>AddAWSService&lt;IAmazonEC2&gt;()</c>.</param>
+    /// <param name="systemsManagement">The SSM client for <see cref="AmiQuery.Parameter"/>; null when parameters are not used.</param>
+    /// <param name="timeProvider">The clock deprecation is judged by; null for the system clock.</param>
+    public AmiResolver(IAmazonEC2 ec2, IAmazonSimpleSystemsManagement? systemsManagement = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(transport);
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        _transport = transport;
-        _timeProvider = timeProvider;
+        ArgumentNullException.ThrowIfNull(ec2);
+        _ec2 = ec2;
+        _ssm = systemsManagement;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>For substitutes in tests (mocking libraries, subclasses): override the methods you call.</summary>
+    protected AmiResolver()
+    {
+        _timeProvider = TimeProvider.System;
     }
 
     /// <summary>
     /// The newest available image matching <paramref name="query"/> (ties on creation date: lowest image
-    /// id, ordinal). <c>POST / Action=DescribeImages</c> (EC2), every page.
+    /// id, ordinal). <c>POST / Action=DescribeImages</c> (EC2), every page; SSM <c>GetParameter</c> first for a parameter.
     /// </summary>
     /// <exception cref="ArgumentException">The query is invalid (checked before any call).</exception>
-    /// <exception cref="AmiNotFoundException">No image matches.</exception>
-    /// <exception cref="AwsApiException">EC2 refused the call.</exception>
-    public async Task<AmiImage> ResolveAsync(AmiQuery query, CancellationToken cancellationToken = default)
+    /// <exception cref="AmiNotFoundException">No image matches (<see cref="AmiParameterException"/>: the parameter gives no AMI id).</exception>
+    /// <exception cref="AwsApiException">EC2 or SSM refused the call.</exception>
+    public virtual async Task<AmiImage> ResolveAsync(AmiQuery query, CancellationToken cancellationToken = default)
     {
         var search = await SearchAsync(query, cancellationToken).ConfigureAwait(false);
         if (search.Matches.Length == 0)
@@ -47,11 +67,12 @@ public sealed class AmiResolver
 
     /// <summary>
     /// Every available image matching <paramref name="query"/>, newest first (empty when none).
-    /// <c>POST / Action=DescribeImages</c> (EC2), every page.
+    /// <c>POST / Action=DescribeImages</c> (EC2), every page; SSM <c>GetParameter</c> first for a parameter.
     /// </summary>
     /// <exception cref="ArgumentException">The query is invalid (checked before any call).</exception>
-    /// <exception cref="AwsApiException">EC2 refused the call.</exception>
-    public async Task<IReadOnlyList<AmiImage>> ListAsync(AmiQuery query, CancellationToken cancellationToken = default)
+    /// <exception cref="AmiParameterException">The parameter gives no AMI id.</exception>
+    /// <exception cref="AwsApiException">EC2 or SSM refused the call.</exception>
+    public virtual async Task<IReadOnlyList<AmiImage>> ListAsync(AmiQuery query, CancellationToken cancellationToken = default)
     {
         var search = await SearchAsync(query, cancellationToken).ConfigureAwait(false);
         return search.Matches;
@@ -65,16 +86,26 @@ public sealed class AmiResolver
             throw new ArgumentException(problem, nameof(query));
         }
 
+        var ec2 = _ec2 ?? throw new InvalidOperationException("This AmiResolver was made for a substitute: override ResolveAsync and ListAsync.");
+
         // Snapshot the mutable query so a caller changing it mid-flight cannot mix two queries.
         var description = query.ToString();
         var imageId = query.ImageId;
         var versionChoice = VersionChoice.From(query);
         var includeDeprecated = imageId is not null || query.IncludeDeprecated;
+        if (query.Parameter is { } parameter)
+        {
+            var ssm = _ssm ?? throw new InvalidOperationException("AmiQuery.Parameter is read through SSM: create the AmiResolver with an IAmazonSimpleSystemsManagement.");
+            imageId = await AmiParameters.ReadImageIdAsync(ssm, parameter, cancellationToken).ConfigureAwait(false);
+            description = "image id " + imageId + " from SSM parameter " + parameter + ", state available";
+            versionChoice = VersionChoice.Any;
+            includeDeprecated = true;
+        }
 
-        IReadOnlyList<XElement> items;
+        IReadOnlyList<Image> images;
         try
         {
-            items = await DescribeAllAsync(BaseParameters(query), paginate: imageId is null, cancellationToken).ConfigureAwait(false);
+            images = await DescribeAllAsync(ec2, () => BuildRequest(query, imageId), paginate: imageId is null, cancellationToken).ConfigureAwait(false);
         }
         catch (AwsApiException e) when (imageId is not null && e.ErrorCode is { } code && code.StartsWith("InvalidAMIID.", StringComparison.Ordinal))
         {
@@ -82,11 +113,11 @@ public sealed class AmiResolver
         }
 
         var now = _timeProvider.GetUtcNow();
-        var search = new Search(description, items.Count);
+        var search = new Search(description, images.Count);
         var matches = new List<AmiImage>();
-        foreach (var item in items)
+        foreach (var item in images)
         {
-            var image = ParseImage(item, now);
+            var image = ToAmiImage(item, now);
             if (image is null || !string.Equals(image.State, "available", StringComparison.Ordinal))
             {
                 search.NotAvailable++;
@@ -116,116 +147,101 @@ public sealed class AmiResolver
         return search;
     }
 
-    /// <summary>Owners, then filters (state first), then flags, in a fixed order so requests are reproducible.</summary>
-    internal static QueryParameters BaseParameters(AmiQuery query)
+    /// <summary>
+    /// The request of one page: owners, filters (state first, then name, tags and further filters by name) and flags, in
+    /// a fixed order so requests are reproducible. With an image id: only that id, the state filter and IncludeDeprecated.
+    /// </summary>
+    internal static DescribeImagesRequest BuildRequest(AmiQuery query, string? imageId)
     {
-        var parameters = new QueryParameters();
-        var filters = new List<(string Name, IEnumerable<string> Values)> { ("state", ["available"]) };
-        if (query.ImageId is not null)
+        List<Filter> filters = [new Filter { Name = "state", Values = ["available"] }];
+        if (imageId is not null)
         {
-            parameters.AddList("ImageId", [query.ImageId]);
-            AddFilters(parameters, filters);
-
             // An explicit id is accepted even when deprecated: the caller asked for exactly that image.
-            parameters.Add("IncludeDeprecated", true);
-            return parameters;
+            return new DescribeImagesRequest { ImageIds = [imageId], Filters = filters, IncludeDeprecated = true };
         }
 
-        parameters.AddList("Owner", query.Owners);
         if (query.NamePattern is not null)
         {
-            filters.Add(("name", [query.NamePattern]));
+            filters.Add(new Filter { Name = "name", Values = [query.NamePattern] });
         }
 
         foreach (var tag in query.Tags.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
-            filters.Add(("tag:" + tag.Key, [tag.Value]));
+            filters.Add(new Filter { Name = "tag:" + tag.Key, Values = [tag.Value] });
         }
 
         foreach (var filter in query.Filters.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
-            filters.Add((filter.Key, filter.Value));
+            filters.Add(new Filter { Name = filter.Key, Values = [.. filter.Value] });
         }
 
-        AddFilters(parameters, filters);
-
-        // Sent either way, as the AWS SDKs do, so the request says what it means.
-        parameters.Add("IncludeDeprecated", query.IncludeDeprecated);
-        parameters.Add("MaxResults", PageSize);
-        return parameters;
-    }
-
-    private static void AddFilters(QueryParameters parameters, List<(string Name, IEnumerable<string> Values)> filters)
-    {
-        for (var index = 1; index <= filters.Count; index++)
+        // IncludeDeprecated is sent either way, so the request says what it means.
+        return new DescribeImagesRequest
         {
-            var prefix = QueryParameters.Indexed("Filter", index);
-            parameters.Add(prefix + ".Name", filters[index - 1].Name);
-            parameters.AddList(prefix + ".Value", filters[index - 1].Values);
-        }
+            Owners = [.. query.Owners],
+            Filters = filters,
+            IncludeDeprecated = query.IncludeDeprecated,
+            MaxResults = PageSize,
+        };
     }
 
-    private async Task<IReadOnlyList<XElement>> DescribeAllAsync(QueryParameters baseParameters, bool paginate, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Image>> DescribeAllAsync(IAmazonEC2 ec2, Func<DescribeImagesRequest> newRequest, bool paginate, CancellationToken cancellationToken)
     {
-        var items = new List<XElement>();
+        var images = new List<Image>();
         var seenTokens = new HashSet<string>(StringComparer.Ordinal);
         string? nextToken = null;
         do
         {
-            var parameters = new QueryParameters().AddRange(baseParameters.ToList());
-            if (nextToken is not null)
-            {
-                parameters.Add("NextToken", nextToken);
-            }
-
-            var root = await _transport.SendAsync(AwsService.Ec2, Action, parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
-            if (root.Name.LocalName != Action + "Response")
-            {
-                throw QueryXml.Malformed(AwsService.Ec2, Action, root, $"expected <{Action}Response>, got <{root.Name.LocalName}>");
-            }
-
-            items.AddRange(root.Items("imagesSet"));
-            nextToken = paginate ? root.NonEmptyString("nextToken") ?? root.NonEmptyString("NextToken") : null;
+            var request = newRequest();
+            request.NextToken = nextToken;
+            var response = await AwsSdkErrors.CallAsync("ec2", Action, token => ec2.DescribeImagesAsync(request, token), cancellationToken).ConfigureAwait(false);
+            images.AddRange(response.Images ?? []);
+            nextToken = paginate && !string.IsNullOrEmpty(response.NextToken) ? response.NextToken : null;
             if (nextToken is not null && !seenTokens.Add(nextToken))
             {
-                throw QueryXml.Malformed(AwsService.Ec2, Action, root, "EC2 returned the same NextToken twice");
+                throw new AwsApiException(HttpStatusCode.OK, "MalformedResponse", "The answer could not be read: EC2 returned the same NextToken twice.",
+                    response.ResponseMetadata?.RequestId, "ec2", Action);
             }
         }
         while (nextToken is not null);
 
-        return items;
+        return images;
     }
 
-    /// <summary>Reads one <c>imagesSet/item</c>; null when it has no image id.</summary>
-    internal static AmiImage? ParseImage(XElement item, DateTimeOffset now)
+    /// <summary>The fields a deployment needs of one SDK image; null when it has no image id.</summary>
+    internal static AmiImage? ToAmiImage(Image item, DateTimeOffset now)
     {
-        var id = item.NonEmptyString("imageId");
-        if (id is null)
+        if (string.IsNullOrEmpty(item.ImageId))
         {
             return null;
         }
 
         var tags = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in item.Items("tagSet"))
+        foreach (var tag in item.Tags ?? [])
         {
-            if (tag.String("key") is { } key)
+            if (tag.Key is { } key)
             {
-                tags[key] = tag.String("value") ?? string.Empty;
+                tags[key] = tag.Value ?? string.Empty;
             }
         }
 
-        var deprecationTime = item.Date("deprecationTime");
+        var deprecationTime = ParseDate(item.DeprecationTime);
         return new AmiImage(
-            id,
-            item.String("name"),
-            item.Date("creationDate"),
-            item.String("imageState"),
+            item.ImageId,
+            item.Name,
+            ParseDate(item.CreationDate),
+            item.State?.Value,
             deprecationTime is { } time && time <= now,
             deprecationTime,
             new ReadOnlyDictionary<string, string>(tags),
-            item.String("architecture"),
-            item.String("imageOwnerId"));
+            item.Architecture?.Value,
+            item.OwnerId);
     }
+
+    private static DateTimeOffset? ParseDate(string? text) =>
+        DateTimeOffset.TryParse(text?.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var value)
+            ? value
+            : null;
 
     private sealed class VersionChoice
     {
@@ -239,6 +255,8 @@ public sealed class AmiResolver
             _exact = exact;
             _pattern = pattern;
         }
+
+        public static VersionChoice Any { get; } = new(null, null, null);
 
         public static VersionChoice From(AmiQuery query) =>
             query.ImageId is not null

@@ -7,9 +7,8 @@ namespace Spot.Deploy.Aws;
 /// <c>Version</c>, which the transport adds). The order is kept as added, so requests are deterministic.
 /// </summary>
 /// <remarks>
-/// The two protocols spell lists differently: EC2 (<c>ec2</c> protocol) numbers the member's own name,
-/// <c>Owner.1</c>, <c>Filter.1.Value.1</c> (<see cref="AddList"/>); ELBv2 (<c>query</c> protocol) inserts
-/// <c>member</c>, <c>ListenerArns.member.1</c> (<see cref="AddMemberList"/>). Indexes start at 1.
+/// ELBv2 (<c>query</c> protocol) lists insert <c>member</c>, <c>ListenerArns.member.1</c> (<see cref="AddMemberList"/>);
+/// indexes start at 1. (EC2's own list spelling, <c>Owner.1</c>, is AWSSDK.EC2's business.)
 /// </remarks>
 internal sealed class QueryParameters
 {
@@ -35,20 +34,6 @@ internal sealed class QueryParameters
 
     /// <summary>Adds the parameter only when <paramref name="value"/> is not null.</summary>
     public QueryParameters AddIfNotNull(string name, string? value) => value is null ? this : Add(name, value);
-
-    /// <summary>EC2 style list: <c>prefix.1</c>, <c>prefix.2</c> … (nothing for an empty list).</summary>
-    public QueryParameters AddList(string prefix, IEnumerable<string> values)
-    {
-        ArgumentNullException.ThrowIfNull(values);
-        var index = 0;
-        foreach (var value in values)
-        {
-            index++;
-            Add(Indexed(prefix, index), value);
-        }
-
-        return this;
-    }
 
     /// <summary>ELBv2 style list: <c>prefix.member.1</c>, <c>prefix.member.2</c> … (nothing for an empty list).</summary>
     public QueryParameters AddMemberList(string prefix, IEnumerable<string> values)
@@ -78,10 +63,6 @@ internal sealed class QueryParameters
 
     /// <summary>A snapshot of the parameters in the order they were added.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ToList() => _items.ToArray();
-
-    /// <summary><c>prefix.index</c> (EC2 lists).</summary>
-    public static string Indexed(string prefix, int index) =>
-        string.Create(CultureInfo.InvariantCulture, $"{prefix}.{index}");
 
     /// <summary><c>prefix.member.index</c> (query protocol lists).</summary>
     public static string Member(string prefix, int index) =>

@@ -6,8 +6,8 @@ namespace Spot.Deploy.Aws;
 
 /// <summary>
 /// Reading AWS query-protocol XML answers by local element name: the namespace differs between
-/// services, API versions and emulators (EC2 answers have been seen with <c>doc/2014-06-15/</c> for a
-/// 2016-11-15 call), so it is never part of a match.
+/// services, API versions and emulators (answers have been seen with an older API version's namespace
+/// than the one called), so it is never part of a match.
 /// </summary>
 internal static class QueryXml
 {
@@ -82,10 +82,6 @@ internal static class QueryXml
             ? value
             : null;
 
-    /// <summary>The <c>item</c> elements of an EC2 list (<c>&lt;imagesSet&gt;&lt;item&gt;…</c>); empty when the list is absent.</summary>
-    public static IEnumerable<XElement> Items(this XElement parent, string listName) =>
-        parent.Child(listName)?.Children("item") ?? [];
-
     /// <summary>The <c>member</c> elements of a query-protocol list (<c>&lt;Listeners&gt;&lt;member&gt;…</c>); empty when the list is absent.</summary>
     public static IEnumerable<XElement> Members(this XElement parent, string listName) =>
         parent.Child(listName)?.Children("member") ?? [];
@@ -128,5 +124,5 @@ internal static class QueryXml
     public static AwsApiException Malformed(AwsService service, string action, XElement? root, string detail) =>
         new(HttpStatusCode.OK, "MalformedResponse", "The answer could not be read: " + detail + ".",
             root is null ? null : RequestId(root),
-            service == AwsService.Ec2 ? "ec2" : "elasticloadbalancing", action);
+            AwsQueryTransport.SigningName(service), action);
 }

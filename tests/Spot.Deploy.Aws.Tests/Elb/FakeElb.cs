@@ -37,7 +37,7 @@ internal sealed class FakeElb
     public FakeQueryTransport Transport { get; } = new();
 
     /// <summary>Virtual time: the router's pauses between modify attempts finish at once.</summary>
-    public Spot.Deploy.Testing.FakeTimeProvider Time { get; } = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(1) };
+    public Spot.Deploy.Testing.VirtualClock Time { get; } = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(1) };
 
     public TrafficRouter Router => new(Transport, Time);
 

@@ -14,7 +14,7 @@ public class ModifyRecheckTests
     private const string Green = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/green/943f017f100becff";
 
     private readonly FakeQueryTransport _transport = new();
-    private readonly FakeTimeProvider _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(1) };
+    private readonly VirtualClock _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(1) };
 
     private TrafficRouter Router => new(_transport, _time);
 

@@ -6,7 +6,7 @@ namespace Spot.Deploy.Aws.Tests.Images;
 public class AmiResolverTests
 {
     // The fake clock reads 2026-11-21T12:00:00Z.
-    private readonly FakeTimeProvider _clock = new();
+    private readonly VirtualClock _clock = new();
     private readonly FakeQueryTransport _transport = new();
 
     public AmiResolverTests()
@@ -19,7 +19,7 @@ public class AmiResolverTests
         };
     }
 
-    private AmiResolver Resolver => new(_transport, _clock);
+    private AmiResolver Resolver => new(FakeEc2.Over(_transport), timeProvider: _clock);
 
     private static AmiQuery Owned(Action<AmiQuery>? configure = null)
     {
@@ -63,7 +63,7 @@ public class AmiResolverTests
     }
 
     [Fact]
-    public async Task ResolveAsync_OwnersNameTagsAndFilters_SendsEc2ListsStateFirstAndMaxResults()
+    public async Task ResolveAsync_OwnersNameTagsAndFilters_SdkSendsEc2ListsStateFirstAndMaxResults()
     {
         _transport.Respond("DescribeImages", Ec2Xml.Page(Ec2Xml.Image("ami-1", "web-1", "2026-01-01T00:00:00.000Z")));
         var query = new AmiQuery
@@ -76,7 +76,8 @@ public class AmiResolverTests
 
         await Resolver.ResolveAsync(query);
 
-        _transport.Calls.Should().ContainSingle().Which.Parameters.Should().Equal(
+        // The order of the members is AWSSDK.EC2's; the order of the filters is ours (state first).
+        _transport.Calls.Should().ContainSingle().Which.Parameters.Should().BeEquivalentTo([
             Pair("Owner.1", "self"),
             Pair("Owner.2", "111122223333"),
             Pair("Filter.1.Name", "state"),
@@ -91,7 +92,8 @@ public class AmiResolverTests
             Pair("Filter.5.Value.1", "x86_64"),
             Pair("Filter.5.Value.2", "arm64"),
             Pair("IncludeDeprecated", "false"),
-            Pair("MaxResults", "1000"));
+            Pair("MaxResults", "1000"),
+        ]);
     }
 
     [Fact]
@@ -108,11 +110,12 @@ public class AmiResolverTests
 
         image.Id.Should().Be("ami-0abc");
         image.IsDeprecated.Should().BeTrue("an explicit id is accepted even when deprecated");
-        _transport.Calls.Single().Parameters.Should().Equal(
+        _transport.Calls.Single().Parameters.Should().BeEquivalentTo([
             Pair("ImageId.1", "ami-0abc"),
             Pair("Filter.1.Name", "state"),
             Pair("Filter.1.Value.1", "available"),
-            Pair("IncludeDeprecated", "true"));
+            Pair("IncludeDeprecated", "true"),
+        ]);
     }
 
     [Fact]

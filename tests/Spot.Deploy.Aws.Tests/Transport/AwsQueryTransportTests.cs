@@ -25,7 +25,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+    private VirtualClock _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
 
     private AwsQueryTransport Transport(Action<AwsConnectionOptions>? configure = null)
     {
@@ -59,11 +59,9 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
 
     private JsonObject AsVerifierInput(RecordedRequest request, string service) => NodeTool.VerifierInput(request, _server.BaseAddress.Authority, service);
 
-    private const string DescribeImagesEmpty = """<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r-1</requestId><imagesSet/></DescribeImagesResponse>""";
+    private const string DescribeRulesEmpty = """<DescribeRulesResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeRulesResult><Rules/></DescribeRulesResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></DescribeRulesResponse>""";
 
     [RequiresTheory(Prerequisite.Node)]
-    [InlineData("DescribeImages", AwsService.Ec2)]
-    [InlineData("DescribeImages.NextToken", AwsService.Ec2)]
     [InlineData("DescribeListeners.ListenerArns", AwsService.ElasticLoadBalancingV2)]
     [InlineData("ModifyListener", AwsService.ElasticLoadBalancingV2)]
     [InlineData("ModifyRule", AwsService.ElasticLoadBalancingV2)]
@@ -87,24 +85,23 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
     [RequiresFact(Prerequisite.Node)]
     public async Task Send_SessionToken_IsSentAndSigned()
     {
-        var form = NodeTool.Form(await NodeTool.ReferenceAsync("DescribeImages.SessionToken"));
-        _server.Handler = _ => new ScriptedResponse(200, DescribeImagesEmpty);
+        _server.Handler = _ => new ScriptedResponse(200, DescribeRulesEmpty);
 
-        await Transport(o => o.SessionToken = Token).SendAsync(AwsService.Ec2, "DescribeImages", form.Skip(2).ToList(), false, default);
+        await Transport(o => o.SessionToken = Token).SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [new("ListenerArn", "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/web/1/2")], false, default);
 
         var sent = _server.Requests.Single();
         sent.Header("X-Amz-Security-Token").Should().Be(Token);
         sent.Header("Authorization").Should().Contain("x-amz-security-token");
-        var verdict = await NodeTool.VerifyAsync(AsVerifierInput(sent, "ec2"), AccessKey, SecretKey, Token);
+        var verdict = await NodeTool.VerifyAsync(AsVerifierInput(sent, "elasticloadbalancing"), AccessKey, SecretKey, Token);
         ((bool)verdict["valid"]!).Should().BeTrue(verdict.ToJsonString());
     }
 
     [RequiresFact(Prerequisite.Node)]
     public async Task Send_TamperedBody_IsRejectedByTheSdkVerifier()
     {
-        _server.Handler = _ => new ScriptedResponse(200, DescribeImagesEmpty);
-        await Transport().SendAsync(AwsService.Ec2, "DescribeImages", [new("Owner.1", "self")], false, default);
-        var input = AsVerifierInput(_server.Requests.Single(), "ec2");
+        _server.Handler = _ => new ScriptedResponse(200, DescribeRulesEmpty);
+        await Transport().SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [new("ListenerArn", "arn:self")], false, default);
+        var input = AsVerifierInput(_server.Requests.Single(), "elasticloadbalancing");
         input["body"] = ((string)input["body"]!).Replace("self", "amazon", StringComparison.Ordinal);
 
         var verdict = await NodeTool.VerifyAsync(input, AccessKey, SecretKey, null);
@@ -113,22 +110,12 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Send_Ec2Error_IsAwsApiExceptionWithCodeMessageAndRequestId()
+    public async Task Send_Ec2OrSsm_IsRefused_TheyGoThroughTheAwsSdk()
     {
-        var sample = TestData.Sample("ec2-error-response.xml");
-        _server.Handler = _ => new ScriptedResponse(400, sample);
-
         var act = () => Transport().SendAsync(AwsService.Ec2, "DescribeImages", [], false, default);
 
-        var error = (await act.Should().ThrowAsync<AwsApiException>()).Which;
-        error.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        error.ErrorCode.Should().NotBeNullOrEmpty();
-        error.ErrorMessage.Should().NotBeNullOrEmpty();
-        error.RequestId.Should().NotBeNullOrEmpty();
-        error.Service.Should().Be("ec2");
-        error.Action.Should().Be("DescribeImages");
-        error.Message.Should().Contain(error.ErrorCode!).And.Contain(error.RequestId!);
-        _server.Requests.Should().ContainSingle("a 400 that is not throttling is final");
+        await act.Should().ThrowAsync<ArgumentOutOfRangeException>();
+        _server.Requests.Should().BeEmpty();
     }
 
     [Fact]
@@ -146,19 +133,19 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Send_Ec2RequestLimitExceeded503_IsRetried()
+    public async Task Send_Throttling_OnARead_IsRetriedWithBackoff()
     {
         var calls = 0;
         _server.Handler = _ => Interlocked.Increment(ref calls) < 3
-            ? new ScriptedResponse(503, "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>req-t</RequestID></Response>")
-            : new ScriptedResponse(200, DescribeImagesEmpty);
+            ? new ScriptedResponse(400, "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>req-t</RequestId></ErrorResponse>")
+            : new ScriptedResponse(200, DescribeRulesEmpty);
 
-        var root = await Transport().SendAsync(AwsService.Ec2, "DescribeImages", [], false, default);
+        var root = await Transport().SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [], false, default);
 
-        root.Name.LocalName.Should().Be("DescribeImagesResponse");
+        root.Name.LocalName.Should().Be("DescribeRulesResponse");
         _server.Requests.Should().HaveCount(3);
         _time.Elapsed.Should().BeGreaterThan(TimeSpan.Zero, "backoff waits between attempts");
-        _log.Lines.Should().Contain(l => l.Contains("RequestLimitExceeded", StringComparison.Ordinal));
+        _log.Lines.Should().Contain(l => l.Contains("Throttling", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -205,9 +192,9 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         var calls = 0;
         _server.Handler = _ => Interlocked.Increment(ref calls) == 1
             ? new ScriptedResponse(200, "", Before: async ct => { arrived.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); })
-            : new ScriptedResponse(200, DescribeImagesEmpty);
+            : new ScriptedResponse(200, DescribeRulesEmpty);
 
-        var call = Transport().SendAsync(AwsService.Ec2, "DescribeImages", [], false, default);
+        var call = Transport().SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [], false, default);
         await arrived.Task;
         _time.Advance(TimeSpan.FromHours(1));
         await call;
@@ -222,7 +209,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         await _server.DisposeAsync();
         _server = await LoopbackServer.StartAsync();
 
-        var act = () => Transport(o => { o.Ec2Endpoint = new Uri($"http://127.0.0.1:{port}/"); o.MaxRetries = 1; }).SendAsync(AwsService.Ec2, "DescribeImages", [], false, default);
+        var act = () => Transport(o => { o.ElasticLoadBalancingEndpoint = new Uri($"http://127.0.0.1:{port}/"); o.MaxRetries = 1; }).SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [], false, default);
 
         var error = (await act.Should().ThrowAsync<AwsApiException>()).Which;
         error.StatusCode.Should().Be((HttpStatusCode)0);
@@ -232,18 +219,18 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
     [Fact]
     public void FormBody_EncodesLikeRfc3986()
     {
-        var body = System.Text.Encoding.UTF8.GetString(AwsQueryTransport.FormBody(AwsService.Ec2, "DescribeImages", [new("Filter.1.Name", "tag:Version"), new("Filter.1.Value.1", "web-* 1/2+ü")]));
+        var body = System.Text.Encoding.UTF8.GetString(AwsQueryTransport.FormBody(AwsService.ElasticLoadBalancingV2, "DescribeRules", [new("Names.member.1", "tag:Version"), new("Names.member.2", "web-* 1/2+ü")]));
 
-        body.Should().Be("Action=DescribeImages&Version=2016-11-15&Filter.1.Name=tag%3AVersion&Filter.1.Value.1=web-%2A%201%2F2%2B%C3%BC");
+        body.Should().Be("Action=DescribeRules&Version=2015-12-01&Names.member.1=tag%3AVersion&Names.member.2=web-%2A%201%2F2%2B%C3%BC");
     }
 
     [Fact]
     public async Task Secrets_NeverInLogsExceptionsOrToString()
     {
         _server.Handler = _ => new ScriptedResponse(403, "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match</Message></Error><RequestId>q</RequestId></ErrorResponse>");
-        var options = new AwsConnectionOptions { Region = "us-east-1", AccessKeyId = AccessKey, SecretAccessKey = SecretKey, SessionToken = Token, Ec2Endpoint = _server.BaseAddress, TimeProvider = _time };
+        var options = new AwsConnectionOptions { Region = "us-east-1", AccessKeyId = AccessKey, SecretAccessKey = SecretKey, SessionToken = Token, ElasticLoadBalancingEndpoint = _server.BaseAddress, TimeProvider = _time };
         using var connection = new AwsConnection(_http, options, _log);
-        var act = () => Transport(o => o.SessionToken = Token).SendAsync(AwsService.Ec2, "DescribeImages", [], false, default);
+        var act = () => Transport(o => o.SessionToken = Token).SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [], false, default);
 
         var error = (await act.Should().ThrowAsync<AwsApiException>()).Which;
 

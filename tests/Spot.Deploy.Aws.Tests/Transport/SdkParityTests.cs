@@ -33,7 +33,7 @@ public sealed class SdkParityTests : IAsyncLifetime
         SecretAccessKey = AwsQueryTransportTests.SecretKey,
         Ec2Endpoint = _server.BaseAddress,
         ElasticLoadBalancingEndpoint = _server.BaseAddress,
-        TimeProvider = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)),
+        TimeProvider = new VirtualClock(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)),
     });
 
     private static List<KeyValuePair<string, string>> FormOf(string body) =>

@@ -21,7 +21,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
         await _server.DisposeAsync();
     }
 
-    private ElastigroupClient Client(FakeTimeProvider? time = null, Action<ElastigroupClientOptions>? configure = null)
+    private ElastigroupClient Client(VirtualClock? time = null, Action<ElastigroupClientOptions>? configure = null)
     {
         var options = Spot.Options(_server, time);
         configure?.Invoke(options);
@@ -185,7 +185,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     [Fact]
     public async Task Http429_WithReset2_WaitsAtLeastTwoSecondsOfVirtualTime()
     {
-        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
         var calls = 0;
         _server.Handler = _ => Interlocked.Increment(ref calls) == 1
             ? new ScriptedResponse(429, """{"request":{"id":"r429"},"response":{"status":{"code":429,"message":"Too Many Requests"}}}""",
@@ -201,7 +201,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     [Fact]
     public async Task Http429_ResetLongerThanMaxRetryDelay_StillWaitsTheWholeReset()
     {
-        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
         var calls = 0;
         _server.Handler = _ => Interlocked.Increment(ref calls) == 1
             ? new ScriptedResponse(429, "", new Dictionary<string, string> { ["X-RateLimit-Reset"] = "45" })
@@ -215,7 +215,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     [Fact]
     public async Task Http503_Backoff_GrowsAndStaysUnderMaxDelay()
     {
-        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
         var stamps = new List<DateTimeOffset>();
         _server.Handler = _ =>
         {
@@ -264,7 +264,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     [Fact]
     public async Task Create_TimedOut_LooksUpByNameAndDoesNotPostAgain()
     {
-        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _server.Handler = r => r.Method == "POST"
             ? new ScriptedResponse(200, "{}", Before: async ct =>
@@ -606,7 +606,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     [Fact]
     public async Task RateLimiter_ThirdCallInAMinute_WaitsForTheWindow()
     {
-        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
         Answer(Spot.Envelope("k", "[]", 0));
         var client = Client(time, o => o.RequestsPerMinutePerRoute = 2);
 
@@ -624,7 +624,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     [Fact]
     public async Task Timeout_OfAnIdempotentCall_IsRetried()
     {
-        var time = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var calls = 0;
         _server.Handler = _ => Interlocked.Increment(ref calls) == 1

@@ -7,7 +7,7 @@ public sealed class SpotRateLimiterTests
     [Fact]
     public async Task AcquireAsync_WindowFull_WaitsUntilTheOldestCallLeavesTheWindow()
     {
-        var clock = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(2) };
+        var clock = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(2) };
         var limiter = new SpotRateLimiter(2, clock);
 
         (await limiter.AcquireAsync("GET", "/aws/ec2/group")).Should().Be(TimeSpan.Zero);
@@ -22,7 +22,7 @@ public sealed class SpotRateLimiterTests
     [Fact]
     public async Task CompletedSlot_CountsFromItsAnswer_AsSpotCountsFromArrival()
     {
-        var clock = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(2) };
+        var clock = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(2) };
         var limiter = new SpotRateLimiter(1, clock);
         var (_, slot) = await limiter.AcquireSlotAsync("GET", "/aws/ec2/group");
         clock.Advance(TimeSpan.FromSeconds(30));
@@ -36,7 +36,7 @@ public sealed class SpotRateLimiterTests
     [Fact]
     public async Task Unlimited_NeverWaits()
     {
-        var limiter = new SpotRateLimiter(0, new FakeTimeProvider());
+        var limiter = new SpotRateLimiter(0, new VirtualClock());
 
         for (var i = 0; i < 1000; i++)
         {

@@ -21,12 +21,12 @@ internal static class Spot
 
     public const string Group = """{"id":"sig-1","name":"app__3","capacity":{"minimum":"1","maximum":4,"target":2,"unit":"instance"},"strategy":{"risk":100,"fallbackToOd":"true","persistence":{"blockDevicesMode":"reattach"}},"compute":{"product":"Linux/UNIX","launchSpecification":{"imageId":"ami-1","healthCheckType":"TARGET_GROUP","loadBalancersConfig":{"loadBalancers":[{"name":"tg","arn":"arn:tg","type":"TARGET_GROUP"}]}}},"mesosphere":{"apiServer":"x"},"createdAt":"2018-08-29T18:09:01.431+0000","updatedAt":"2018-08-29T18:09:01.431Z"}""";
 
-    public static ElastigroupClientOptions Options(LoopbackServer server, FakeTimeProvider? time = null) => new()
+    public static ElastigroupClientOptions Options(LoopbackServer server, VirtualClock? time = null) => new()
     {
         BaseAddress = server.BaseAddress,
         Token = Token,
         AccountId = Account,
-        TimeProvider = time ?? new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(5) },
+        TimeProvider = time ?? new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) },
         AttemptTimeout = TimeSpan.FromHours(1),
         RandomSeed = 42,
     };

@@ -20,14 +20,14 @@ internal sealed class AwsHarness : IAsyncDisposable
 
     private readonly HttpClient _http = new();
 
-    private AwsHarness(FakeTimeProvider clock, SpotDeployEmulator emulator)
+    private AwsHarness(VirtualClock clock, SpotDeployEmulator emulator)
     {
         Clock = clock;
         Emulator = emulator;
         Aws = Connect();
     }
 
-    public FakeTimeProvider Clock { get; }
+    public VirtualClock Clock { get; }
 
     public SpotDeployEmulator Emulator { get; }
 
@@ -37,7 +37,7 @@ internal sealed class AwsHarness : IAsyncDisposable
 
     public static async Task<AwsHarness> StartAsync()
     {
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
+        var clock = new VirtualClock(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
         var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
         {
             TimeProvider = clock,
@@ -57,6 +57,7 @@ internal sealed class AwsHarness : IAsyncDisposable
         SecretAccessKey = secretKey,
         Ec2Endpoint = Emulator.Ec2Endpoint,
         ElasticLoadBalancingEndpoint = Emulator.ElasticLoadBalancingEndpoint,
+        SystemsManagementEndpoint = Emulator.SystemsManagementEndpoint,
         TimeProvider = Clock,
         MaxRetries = 0,
         RandomSeed = 7,

@@ -9,7 +9,7 @@ public sealed class AwsSeedingTests
     private static readonly DateTimeOffset Day = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
 
     private static EmulatorState NewState(int seed = 1) =>
-        new(new EmulatorOptions { TimeProvider = new FakeTimeProvider(), RandomSeed = seed, AwsAccountId = "123456789012", Region = "eu-west-1" });
+        new(new EmulatorOptions { TimeProvider = new VirtualClock(), RandomSeed = seed, AwsAccountId = "123456789012", Region = "eu-west-1" });
 
     private static void SeedSample(EmulatorState state)
     {

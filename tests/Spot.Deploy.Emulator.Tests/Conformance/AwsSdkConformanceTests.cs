@@ -18,7 +18,7 @@ public sealed class AwsSdkConformanceTests : IAsyncLifetime
     {
         AwsAccessKeyId = AccessKey,
         AwsSecretAccessKey = SecretKey,
-        TimeProvider = new FakeTimeProvider(),
+        TimeProvider = new VirtualClock(),
     });
 
     public async Task DisposeAsync() => await _emulator.DisposeAsync();

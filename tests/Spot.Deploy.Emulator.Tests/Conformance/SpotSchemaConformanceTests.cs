@@ -8,7 +8,7 @@ namespace Spot.Deploy.Emulator.Tests.Conformance;
 /// <summary>Every JSON answer the emulator sends for the Spot routes validates against Spot's OpenAPI schemas.</summary>
 public sealed class SpotSchemaConformanceTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+    private readonly VirtualClock _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
     private SpotDeployEmulator _emulator = null!;
     private readonly HttpClient _http = new();
     private readonly JsonArray _answers = [];

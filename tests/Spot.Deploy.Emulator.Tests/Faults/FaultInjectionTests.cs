@@ -10,7 +10,7 @@ namespace Spot.Deploy.Emulator.Tests.Faults;
 /// <summary>Faults appear exactly as configured — by route, method, action, n-th call or seeded probability — and the real clients see them as they would see the real services'.</summary>
 public sealed class FaultInjectionTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+    private readonly VirtualClock _time = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
     private readonly HttpClient _http = new();
     private SpotDeployEmulator _emulator = null!;
 
@@ -64,15 +64,8 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         return await _http.SendAsync(request);
     }
 
-    private static async Task WaitForHitAsync(FaultRule rule, int hits = 1)
-    {
-        // The request is on its way through the emulator on another thread; yield until the rule has hit it.
-        for (var spins = 0; rule.HitCount < hits; spins++)
-        {
-            spins.Should().BeLessThan(10_000_000, "the fault must be reached");
-            await Task.Yield();
-        }
-    }
+    /// <summary>Waits (on the emulator's signal, no polling) until the faulted call is in flight; bounded only to stop a hang.</summary>
+    private static Task WaitUntilAppliedAsync(FaultRule rule) => rule.WaitUntilAppliedAsync().WaitAsync(TimeSpan.FromMinutes(1));
 
     [Fact]
     public async Task HttpError_OnTheSecondCallOfARoute_HitsExactlyThatCall()
@@ -167,7 +160,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         using var cancel = new CancellationTokenSource();
 
         var call = Spot().GetGroupAsync(id, cancel.Token);
-        await WaitForHitAsync(rule);
+        await WaitUntilAppliedAsync(rule);
         call.IsCompleted.Should().BeFalse("the emulator does not answer");
         await cancel.CancelAsync();
 
@@ -193,15 +186,10 @@ public sealed class FaultInjectionTests : IAsyncLifetime
         var document = ElastigroupDocument.Parse("""{"group":{"name":"app__7","capacity":{"minimum":0,"target":0,"maximum":0},"compute":{"launchSpecification":{"imageId":"ami-0a1b2c3d4e5f60001"}}}}""");
 
         var create = Spot().CreateGroupAsync(document);
-        await WaitForHitAsync(rule);
+        await WaitUntilAppliedAsync(rule);
 
-        // The rule counts its hit when it matches; the create is applied just after, on the request's thread.
-        for (var spins = 0; !_emulator.State.Groups.Any(g => g.Name == "app__7"); spins++)
-        {
-            spins.Should().BeLessThan(10_000_000, "the create is applied before the emulator stops answering");
-            await Task.Yield();
-        }
-
+        _emulator.State.Groups.Should().ContainSingle(g => g.Name == "app__7", "the create is applied before the emulator stops answering");
+        create.IsCompleted.Should().BeFalse();
         _time.Advance(TimeSpan.FromHours(1));
         var group = await create;
 
@@ -228,7 +216,7 @@ public sealed class FaultInjectionTests : IAsyncLifetime
     {
         static async Task<List<int>> RunAsync(int seed)
         {
-            await using var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions { RandomSeed = seed, TimeProvider = new FakeTimeProvider() });
+            await using var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions { RandomSeed = seed, TimeProvider = new VirtualClock() });
             emulator.Faults.Add(new FaultRule { Service = "spot", Probability = 0.3, Status = 503 });
             using var http = new HttpClient();
             var statuses = new List<int>();

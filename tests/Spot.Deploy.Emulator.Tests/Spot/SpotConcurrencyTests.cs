@@ -55,9 +55,21 @@ public sealed class SpotConcurrencyTests : SpotEmulatorTestBase
         holder.Start();
         held.Wait();
 
-        var update = Task.Run(() => Client.UpdateCapacityAsync(id, 1, 5, 10));
-        var finishedWhileHeld = await Task.WhenAny(update, Task.Delay(500)) == update;
-        release.Set();
+        // A zero latency marks the moment the client's first call has reached the emulator and goes on to its handler.
+        var arrived = Emulator.Faults.Add(new FaultRule { Service = "spot", Kind = FaultKind.Latency, Delay = TimeSpan.Zero });
+        Task update;
+        bool finishedWhileHeld;
+        try
+        {
+            update = Task.Run(() => Client.UpdateCapacityAsync(id, 1, 5, 10));
+            await arrived.WaitUntilAppliedAsync().WaitAsync(TimeSpan.FromMinutes(1));
+            finishedWhileHeld = update.IsCompleted;
+        }
+        finally
+        {
+            release.Set();
+        }
+
         await update;
         holder.Join();
 

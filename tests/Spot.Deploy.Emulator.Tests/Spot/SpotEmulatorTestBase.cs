@@ -15,7 +15,7 @@ public abstract class SpotEmulatorTestBase : IAsyncLifetime
 {
     private readonly HttpClient _raw = new();
 
-    protected FakeTimeProvider Clock { get; } = new();
+    protected VirtualClock Clock { get; } = new();
 
     protected SpotDeployEmulator Emulator { get; private set; } = null!;
 

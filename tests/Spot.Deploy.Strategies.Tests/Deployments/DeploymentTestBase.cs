@@ -17,7 +17,7 @@ public abstract class DeploymentTestBase : IAsyncLifetime
     public const string OldImage = "ami-0000000000000aaa1";
     public const string NewImage = "ami-0000000000000bbb2";
 
-    protected FakeTimeProvider Clock { get; } = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
+    protected VirtualClock Clock { get; } = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
 
     protected SpotDeployEmulator Emulator { get; private set; } = null!;
 

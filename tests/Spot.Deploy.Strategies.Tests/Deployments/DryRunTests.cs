@@ -1,3 +1,4 @@
+using NSubstitute;
 using Spot.Deploy.Planning;
 
 namespace Spot.Deploy.Strategies.Tests.Deployments;
@@ -8,7 +9,7 @@ public sealed class DryRunTests : StrategyTestBase
     public async Task PlanAsync_Basic_ChangesNothingJournalsNothingLocksNothing_AndListsEveryStepWithItsCalls()
     {
         var journal = new WriteCountingJournal(Journal);
-        var appLock = new AcquireCountingLock(Lock);
+        var appLock = Substitute.For<IAppLock>();
         var services = new DeploymentServices(Spot, Aws, journal, appLock, Clock);
         var surplus = SeedGroup("web__1", Cap(0, 0, 0));
         var older = SeedGroup("web__2", Cap(1, 1, 1));
@@ -24,7 +25,7 @@ public sealed class DryRunTests : StrategyTestBase
         NoMutatingCall();
         State.Snapshot().ToJsonString().Should().Be(before);
         journal.Writes.Should().Be(0);
-        appLock.Acquisitions.Should().Be(0);
+        appLock.ReceivedCalls().Should().BeEmpty("a dry run takes no lock");
         (await Journal.ListUnfinishedAsync()).Should().BeEmpty();
 
         preview.Strategy.Should().Be(DeploymentStrategy.Basic);

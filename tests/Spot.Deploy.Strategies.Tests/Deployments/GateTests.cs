@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace Spot.Deploy.Strategies.Tests.Deployments;
 
 /// <summary>Gates: asked before every gated stage of an end-to-end run, never before the setup; approve, abort, wait.</summary>
@@ -197,22 +199,28 @@ public sealed class GateTests : ControlFlowTestBase
     }
 
     [Fact]
-    public async Task AsyncGateFunction_ApprovesThroughDeploymentGateWrapper()
+    public async Task AsyncGateFunction_TheDeploymentWaitsForItsAnswer()
     {
         SeedRunningRevision();
-        var asked = new List<string>();
+        var questions = Channel.CreateUnbounded<(string Stage, TaskCompletionSource<GateDecision> Answer)>();
         var gate = new DeploymentGate(async (context, ct) =>
         {
-            await Task.Yield();
-            lock (asked)
-            {
-                asked.Add(context.StageName);
-            }
-
-            return GateDecision.Approve();
+            var answer = new TaskCompletionSource<GateDecision>(TaskCreationOptions.RunContinuationsAsynchronously);
+            await questions.Writer.WriteAsync((context.StageName, answer), ct);
+            return await answer.Task;
         });
 
-        var result = await new CanaryDeployment(Services, CanaryRequest(25, 50, 100), new DeploymentOptions { Gate = gate }).RunAsync();
+        var run = new CanaryDeployment(Services, CanaryRequest(25, 50, 100), new DeploymentOptions { Gate = gate }).RunAsync();
+        var asked = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var (stage, answer) = await questions.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1));
+            asked.Add(stage);
+            run.IsCompleted.Should().BeFalse("the deployment waits for the gate's answer");
+            answer.SetResult(GateDecision.Approve());
+        }
+
+        var result = await run;
 
         result.Status.Should().Be(DeploymentStatus.Succeeded);
         asked.Should().Equal("phase 2 of 3 (50 %)", "phase 3 of 3 (100 %)");

@@ -212,17 +212,3 @@ internal sealed class WriteCountingJournal(IDeploymentJournal inner) : IDeployme
         return inner.SetStatusAsync(deploymentId, status, cancellationToken);
     }
 }
-
-/// <summary>An app lock that counts acquisitions.</summary>
-internal sealed class AcquireCountingLock(IAppLock inner) : IAppLock
-{
-    private int _acquisitions;
-
-    public int Acquisitions => Volatile.Read(ref _acquisitions);
-
-    public Task<AppLockHandle> AcquireAsync(string appName, string owner, CancellationToken cancellationToken = default)
-    {
-        Interlocked.Increment(ref _acquisitions);
-        return inner.AcquireAsync(appName, owner, cancellationToken);
-    }
-}

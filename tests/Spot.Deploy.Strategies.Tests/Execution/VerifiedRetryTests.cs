@@ -6,7 +6,7 @@ namespace Spot.Deploy.Strategies.Tests.Execution;
 /// <summary>The one verify-then-retry: a write whose answer was lost is checked before it is sent again, never blindly repeated.</summary>
 public sealed class VerifiedRetryTests
 {
-    private readonly FakeTimeProvider _clock = new() { AutoAdvanceLimit = TimeSpan.FromHours(1) };
+    private readonly VirtualClock _clock = new() { AutoAdvanceLimit = TimeSpan.FromHours(1) };
 
     private VerifiedRetry Retry(int retries = 3) =>
         new(retries, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(8), _clock, e => e is TimeoutException);

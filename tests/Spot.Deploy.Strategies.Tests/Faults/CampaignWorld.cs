@@ -20,14 +20,14 @@ internal sealed class CampaignWorld : IAsyncDisposable
 
     private readonly List<CampaignProcess> _processes = [];
 
-    private CampaignWorld(SpotDeployEmulator emulator, FakeTimeProvider clock)
+    private CampaignWorld(SpotDeployEmulator emulator, VirtualClock clock)
     {
         Emulator = emulator;
         Clock = clock;
         Journal = new InMemoryDeploymentJournal(clock);
     }
 
-    public FakeTimeProvider Clock { get; }
+    public VirtualClock Clock { get; }
 
     public SpotDeployEmulator Emulator { get; }
 
@@ -43,7 +43,7 @@ internal sealed class CampaignWorld : IAsyncDisposable
 
     public static async Task<CampaignWorld> StartAsync()
     {
-        var clock = new FakeTimeProvider { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
+        var clock = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
         var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
         {
             TimeProvider = clock,

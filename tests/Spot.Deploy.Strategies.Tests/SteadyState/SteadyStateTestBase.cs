@@ -13,7 +13,7 @@ namespace Spot.Deploy.Strategies.Tests.SteadyState;
 /// </summary>
 public abstract class SteadyStateTestBase : IAsyncLifetime
 {
-    protected FakeTimeProvider Clock { get; } = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
+    protected VirtualClock Clock { get; } = new() { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
 
     protected SpotDeployEmulator Emulator { get; private set; } = null!;
 
