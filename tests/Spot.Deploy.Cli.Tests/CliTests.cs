@@ -10,21 +10,7 @@ public sealed class CliTests
 {
     private const string Broken = Sandbox.BrokenImage;
 
-    private sealed record Run(int ExitCode, string Output, string Error, IReadOnlyList<Sandbox> Sandboxes)
-    {
-        public IReadOnlyList<string> Lines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    private static async Task<Run> RunAsync(params string[] args)
-    {
-        var sandboxes = new List<Sandbox>();
-        Sandbox.Started.Value = sandboxes.Add;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await Cli.RunAsync(args, output, error);
-        Sandbox.Started.Value = null;
-        return new Run(code, output.ToString().Replace("\r", string.Empty, StringComparison.Ordinal), error.ToString(), sandboxes);
-    }
+    private static Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     [Fact]
     public async Task Demo_RunsCanaryBlueGreenAndARolledBackDeployment_AndExitsZero()

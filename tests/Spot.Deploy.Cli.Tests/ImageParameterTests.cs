@@ -3,18 +3,7 @@ namespace Spot.Deploy.Cli.Tests;
 /// <summary><c>--image-parameter</c>: the AMI id read from an SSM parameter of the embedded emulator.</summary>
 public sealed class ImageParameterTests
 {
-    private sealed record Run(int ExitCode, string Output, string Error, IReadOnlyList<Sandbox> Sandboxes);
-
-    private static async Task<Run> RunAsync(params string[] args)
-    {
-        var sandboxes = new List<Sandbox>();
-        Sandbox.Started.Value = sandboxes.Add;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await Cli.RunAsync(args, output, error);
-        Sandbox.Started.Value = null;
-        return new Run(code, output.ToString(), error.ToString(), sandboxes);
-    }
+    private static Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     [Theory]
     [InlineData(Sandbox.ImageParameter, Sandbox.ImageV2)]

@@ -13,21 +13,7 @@ public sealed class InputLimitTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private sealed record Run(int ExitCode, string Output, string Error, IReadOnlyList<Sandbox> Sandboxes)
-    {
-        public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
-    private static async Task<Run> RunAsync(params string[] args)
-    {
-        var sandboxes = new List<Sandbox>();
-        Sandbox.Started.Value = sandboxes.Add;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var code = await Cli.RunAsync(args, output, error);
-        Sandbox.Started.Value = null;
-        return new Run(code, output.ToString(), error.ToString(), sandboxes);
-    }
+    private static Task<CliRun> RunAsync(params string[] args) => CliRun.RunAsync(args);
 
     private string Write(string name, byte[] content)
     {
