@@ -88,22 +88,28 @@ public sealed class AwsConnection : IDisposable
         Options = effective;
         var credentials = new AwsCredentialSource(effective);
         CredentialsDescription = credentials.Description;
+        // Clients built here retry through the connection's own policy (clock, delays, logs); the user's keep theirs.
+        var log = logger ?? NullLogger.Instance;
+        var ec2Retry = AwsSdkRetry.None;
         if (ec2 is null)
         {
             var built = AwsSdkClients.CreateEc2(httpClient, effective, credentials.Credentials);
             _ownedClients.Add(built);
             ec2 = built;
+            ec2Retry = AwsSdkRetry.ForReads(effective, log);
         }
 
+        var ssmRetry = AwsSdkRetry.None;
         if (ssm is null)
         {
             var built = AwsSdkClients.CreateSsm(httpClient, effective, credentials.Credentials);
             _ownedClients.Add(built);
             ssm = built;
+            ssmRetry = AwsSdkRetry.ForReads(effective, log);
         }
 
-        var transport = new AwsQueryTransport(httpClient, effective, credentials, logger ?? NullLogger.Instance);
-        Images = new AmiResolver(ec2, ssm, effective.TimeProvider);
+        var transport = new AwsQueryTransport(httpClient, effective, credentials, log);
+        Images = new AmiResolver(ec2, ec2Retry, ssm, ssmRetry, effective.TimeProvider);
         Traffic = new TrafficRouter(transport, effective.TimeProvider);
     }
 

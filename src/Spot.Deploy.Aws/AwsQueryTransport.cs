@@ -6,7 +6,6 @@ using System.Xml;
 using System.Xml.Linq;
 using Microsoft.Extensions.Logging;
 using Polly;
-using Polly.Retry;
 
 namespace Spot.Deploy.Aws;
 
@@ -18,7 +17,6 @@ namespace Spot.Deploy.Aws;
 internal sealed class AwsQueryTransport : IAwsQueryTransport
 {
     private const string FormContentType = "application/x-www-form-urlencoded; charset=utf-8";
-    private static readonly ResiliencePropertyKey<string> ActionKey = new("aws.action");
 
     private readonly HttpClient _http;
     private readonly AwsConnectionOptions _options;
@@ -33,9 +31,9 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
         _options = options;
         _credentials = credentials;
         _logger = logger;
-        var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
-        _reads = Build(static e => e.IsTransient, random);
-        _writes = Build(static e => e.IsThrottling, random);
+        var random = AwsRetryPipeline.RandomOf(options);
+        _reads = AwsRetryPipeline.Build(options, logger, random, static e => e.IsTransient);
+        _writes = AwsRetryPipeline.Build(options, logger, random, static e => e.IsThrottling);
     }
 
     public async Task<XElement> SendAsync(AwsService service, string action, IReadOnlyList<KeyValuePair<string, string>> parameters, bool isMutating, CancellationToken cancellationToken)
@@ -49,7 +47,7 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
         activity?.SetTag("rpc.method", action);
         var attempt = 0;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(ActionKey, SigningName(service) + " " + action);
+        context.Properties.Set(AwsRetryPipeline.ActionKey, SigningName(service) + " " + action);
         try
         {
             var root = await (isMutating ? _writes : _reads).ExecuteAsync(
@@ -97,35 +95,6 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
     internal static string SigningName(AwsService service) => service == AwsService.ElasticLoadBalancingV2
         ? "elasticloadbalancing"
         : throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 only.");
-
-    private ResiliencePipeline Build(Func<AwsApiException, bool> retryWhen, Random random)
-    {
-        var builder = new ResiliencePipelineBuilder { TimeProvider = _options.TimeProvider };
-        if (_options.MaxRetries == 0)
-        {
-            return builder.Build();
-        }
-
-        return builder.AddRetry(new RetryStrategyOptions
-        {
-            MaxRetryAttempts = _options.MaxRetries,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = _options.RetryBaseDelay,
-            MaxDelay = _options.MaxRetryDelay,
-            Randomizer = () => { lock (random) { return random.NextDouble(); } },
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is AwsApiException e && retryWhen(e)),
-            OnRetry = args =>
-            {
-                if (args.Context.Properties.TryGetValue(ActionKey, out var action) && args.Outcome.Exception is AwsApiException e)
-                {
-                    Log.Retrying(_logger, action, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds, e.ErrorCode ?? (e.IsTimeout ? "timeout" : ((int)e.StatusCode).ToString(CultureInfo.InvariantCulture)));
-                }
-
-                return default;
-            },
-        }).Build();
-    }
 
     private async ValueTask<XElement> SendOnceAsync(AwsService service, string action, byte[] body, int attempt, CancellationToken cancellationToken)
     {

@@ -7,7 +7,7 @@ namespace Spot.Deploy.Aws;
 
 /// <summary>
 /// Builds the AWS SDK for .NET clients of an <see cref="AwsConnection"/> from its options: the same region,
-/// credentials, endpoint overrides, retries, attempt timeout and <see cref="HttpClient"/> as the ELBv2 transport.
+/// credentials, endpoint overrides, attempt timeout and <see cref="HttpClient"/> as the ELBv2 transport.
 /// </summary>
 internal static class AwsSdkClients
 {
@@ -38,7 +38,8 @@ internal static class AwsSdkClients
             config.AuthenticationRegion = options.Region;
         }
 
-        config.MaxErrorRetry = options.MaxRetries;
+        // The connection retries these calls itself (AwsSdkRetry): on its clock, with its delays, logged; never twice.
+        config.MaxErrorRetry = 0;
         config.Timeout = options.AttemptTimeout;
         config.HttpClientFactory = new GivenHttpClient(http);
     }

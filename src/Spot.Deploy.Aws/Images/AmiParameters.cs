@@ -12,13 +12,13 @@ internal static partial class AmiParameters
     /// <summary>The image id in <paramref name="parameter"/> (name with an optional <c>:version</c> or <c>:label</c>).</summary>
     /// <exception cref="AmiParameterException">The parameter, version or label does not exist, or the value is not an AMI id.</exception>
     /// <exception cref="AwsApiException">SSM refused the call for another reason (access, throttling …).</exception>
-    internal static async Task<string> ReadImageIdAsync(IAmazonSimpleSystemsManagement ssm, string parameter, CancellationToken cancellationToken)
+    internal static async Task<string> ReadImageIdAsync(IAmazonSimpleSystemsManagement ssm, AwsSdkRetry retry, string parameter, CancellationToken cancellationToken)
     {
         GetParameterResponse response;
         try
         {
             // No decryption: an AMI id is not a secret, and a SecureString is refused below without showing its value.
-            response = await AwsSdkErrors.CallAsync(
+            response = await retry.RunAsync(
                 "ssm",
                 "GetParameter",
                 token => ssm.GetParameterAsync(new GetParameterRequest { Name = parameter, WithDecryption = false }, token),

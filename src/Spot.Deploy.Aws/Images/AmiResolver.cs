@@ -28,6 +28,8 @@ public class AmiResolver
     private readonly IAmazonEC2? _ec2;
     private readonly IAmazonSimpleSystemsManagement? _ssm;
     private readonly TimeProvider _timeProvider;
+    private readonly AwsSdkRetry _ec2Retry = AwsSdkRetry.None;
+    private readonly AwsSdkRetry _ssmRetry = AwsSdkRetry.None;
 
     /// <summary>Creates a resolver over the user's (or the connection's) AWS SDK clients.</summary>
     /// <param name="ec2">The EC2 client, e.g. the <see cref="IAmazonEC2"/> registered by <c>AddAWSService&lt;IAmazonEC2&gt;()</c>.</param>
@@ -39,6 +41,14 @@ public class AmiResolver
         _ec2 = ec2;
         _ssm = systemsManagement;
         _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Over clients an <see cref="AwsConnection"/> built with the SDK's retries off: retried by the given policies instead.</summary>
+    internal AmiResolver(IAmazonEC2 ec2, AwsSdkRetry ec2Retry, IAmazonSimpleSystemsManagement? systemsManagement, AwsSdkRetry ssmRetry, TimeProvider timeProvider)
+        : this(ec2, systemsManagement, timeProvider)
+    {
+        _ec2Retry = ec2Retry;
+        _ssmRetry = ssmRetry;
     }
 
     /// <summary>For substitutes in tests (mocking libraries, subclasses): override the methods you call.</summary>
@@ -96,7 +106,7 @@ public class AmiResolver
         if (query.Parameter is { } parameter)
         {
             var ssm = _ssm ?? throw new InvalidOperationException("AmiQuery.Parameter is read through SSM: create the AmiResolver with an IAmazonSimpleSystemsManagement.");
-            imageId = await AmiParameters.ReadImageIdAsync(ssm, parameter, cancellationToken).ConfigureAwait(false);
+            imageId = await AmiParameters.ReadImageIdAsync(ssm, _ssmRetry, parameter, cancellationToken).ConfigureAwait(false);
             description = "image id " + imageId + " from SSM parameter " + parameter + ", state available";
             versionChoice = VersionChoice.Any;
             includeDeprecated = true;
@@ -105,7 +115,7 @@ public class AmiResolver
         IReadOnlyList<Image> images;
         try
         {
-            images = await DescribeAllAsync(ec2, () => BuildRequest(query, imageId), paginate: imageId is null, cancellationToken).ConfigureAwait(false);
+            images = await DescribeAllAsync(ec2, _ec2Retry, () => BuildRequest(query, imageId), paginate: imageId is null, cancellationToken).ConfigureAwait(false);
         }
         catch (AwsApiException e) when (imageId is not null && e.ErrorCode is { } code && code.StartsWith("InvalidAMIID.", StringComparison.Ordinal))
         {
@@ -185,7 +195,7 @@ public class AmiResolver
         };
     }
 
-    private static async Task<IReadOnlyList<Image>> DescribeAllAsync(IAmazonEC2 ec2, Func<DescribeImagesRequest> newRequest, bool paginate, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<Image>> DescribeAllAsync(IAmazonEC2 ec2, AwsSdkRetry retry, Func<DescribeImagesRequest> newRequest, bool paginate, CancellationToken cancellationToken)
     {
         var images = new List<Image>();
         var seenTokens = new HashSet<string>(StringComparer.Ordinal);
@@ -194,7 +204,7 @@ public class AmiResolver
         {
             var request = newRequest();
             request.NextToken = nextToken;
-            var response = await AwsSdkErrors.CallAsync("ec2", Action, token => ec2.DescribeImagesAsync(request, token), cancellationToken).ConfigureAwait(false);
+            var response = await retry.RunAsync("ec2", Action, token => ec2.DescribeImagesAsync(request, token), cancellationToken).ConfigureAwait(false);
             images.AddRange(response.Images ?? []);
             nextToken = paginate && !string.IsNullOrEmpty(response.NextToken) ? response.NextToken : null;
             if (nextToken is not null && !seenTokens.Add(nextToken))

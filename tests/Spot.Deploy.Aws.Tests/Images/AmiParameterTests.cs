@@ -109,6 +109,18 @@ public class AmiParameterTests
         error.RequestId.Should().Be("req-9");
     }
 
+    [Fact]
+    public async Task ResolveAsync_OverTheUsersClient_AddsNoRetriesToThoseTheClientIsConfiguredFor()
+    {
+        _ec2.DescribeImagesAsync(Arg.Any<DescribeImagesRequest>(), Arg.Any<CancellationToken>())
+            .ThrowsAsync(new AmazonEC2Exception("We encountered an internal error.") { ErrorCode = "InternalError", StatusCode = HttpStatusCode.InternalServerError });
+
+        var act = () => Resolver.ResolveAsync(new AmiQuery { ImageId = ImageId });
+
+        (await act.Should().ThrowAsync<AwsApiException>()).Which.IsTransient.Should().BeTrue();
+        await _ec2.Received(1).DescribeImagesAsync(Arg.Any<DescribeImagesRequest>(), Arg.Any<CancellationToken>());
+    }
+
     [Theory]
     [InlineData("images web", "not an SSM parameter name")]
     [InlineData("/images/web:", "not an SSM parameter name")]

@@ -191,6 +191,9 @@ public sealed class ObservabilityTests : ControlFlowTestBase
         ofFailure.Single(l => l.EventId.Id == 1205).Exception.Should().NotBeNull();
         logs.Where(l => l.Category.StartsWith("Spot.Deploy.Strategies", StringComparison.Ordinal)).Should().OnlyContain(l => l.EventId.Id >= 1200 && l.EventId.Id <= 1299);
         logs.Should().Contain(l => l.Category == "Spot.Deploy.Elastigroup" && l.Level >= LogLevel.Warning, "the Spot client logged the failed attempts");
+        logs.Should().Contain(
+            l => l.Category == "Spot.Deploy.Aws" && l.EventId.Id == 1102 && l.Message.Contains("ec2 DescribeImages", StringComparison.Ordinal) && l.Message.Contains("InternalFailure", StringComparison.Ordinal),
+            "the EC2 call the AWS SDK sent was retried by the connection's policy, on its clock, and logged");
         logs.Should().NotContain(l => l.AllText.Contains(SpotToken, StringComparison.Ordinal));
         logs.Should().NotContain(l => l.AllText.Contains(AwsSecret, StringComparison.Ordinal));
         failure.ToString().Should().NotContain(SpotToken).And.NotContain(AwsSecret);

@@ -246,20 +246,26 @@ internal static class FaultCampaign
         string? note = null;
         if (timeout is not null)
         {
-            if (!await WaitUntilAsync(() => timeout.HitCount > 0 || run.IsCompleted, RunLimit))
+            // The emulator completes this once the timed-out call has been applied (not merely matched); the real-time
+            // limit only guards against a hung run.
+            var applied = timeout.WaitUntilAppliedAsync();
+            try
+            {
+                await Task.WhenAny(applied, run).WaitAsync(RunLimit);
+            }
+            catch (TimeoutException)
             {
                 return new CampaignRun(label, RunOutcome.Violation, "the timeout fault was never reached and the deployment did not end");
             }
 
-            if (timeout.HitCount > 0)
+            if (applied.IsCompletedSuccessfully)
             {
-                // The call is applied right after the fault matched it: wait until the state shows it, then let the
-                // client's 1 h attempt timeout fire.
-                if (!await WaitUntilAsync(() => world.State.Snapshot().ToJsonString() != beforeTimeout, TimeSpan.FromSeconds(5)))
+                if (world.State.Snapshot().ToJsonString() == beforeTimeout)
                 {
                     note = "(the timed-out call changed nothing visible in the emulator's snapshot)";
                 }
 
+                // Let the client's 1 h attempt timeout fire.
                 world.Clock.Advance(TimeSpan.FromHours(1));
             }
         }
@@ -434,22 +440,5 @@ internal static class FaultCampaign
         {
             return (null, e);
         }
-    }
-
-    /// <summary>Waits (in real time, only as a guard) until a condition that another thread brings about holds.</summary>
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan limit)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > limit)
-            {
-                return false;
-            }
-
-            await Task.Delay(1);
-        }
-
-        return true;
     }
 }
