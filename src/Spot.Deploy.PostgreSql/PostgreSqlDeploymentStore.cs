@@ -22,6 +22,7 @@ public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IApp
     private readonly string _description;
     private readonly string _runner;
     private readonly bool _migrate;
+    private readonly TimeSpan _retryTime;
     private readonly ConcurrentDictionary<string, HeldLease> _leases = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -47,6 +48,7 @@ public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IApp
         RenewalInterval = options.RenewalInterval;
         _runner = options.Runner;
         _migrate = options.MigrateSchema;
+        _retryTime = options.TransientRetryTime;
         _description = options.ToString();
         _sql = new StoreSql(options.Schema);
         _timeProvider = timeProvider ?? TimeProvider.System;
