@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -55,6 +56,12 @@ public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IApp
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Spot.Deploy.PostgreSql");
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "spot-deploy";
+
+        // A runner frozen inside a write (SIGSTOP, a long pause) holds the deployment's and the lease's row locks, and its
+        // socket stays open: without this, a takeover would wait on them for as long as it stays frozen. The server ends
+        // such a session once it has been idle in its transaction for a lease time; the write never commits.
+        var idle = string.Create(CultureInfo.InvariantCulture, $"-c idle_in_transaction_session_timeout={(long)Math.Ceiling(options.LeaseTime.TotalMilliseconds)}");
+        builder.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(builder.ConnectionStringBuilder.Options) ? idle : builder.ConnectionStringBuilder.Options + " " + idle;
         builder.UseLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance);
         _dataSource = builder.Build();
     }

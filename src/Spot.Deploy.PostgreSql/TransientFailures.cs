@@ -19,8 +19,9 @@ internal static class TransientFailures
 
     /// <summary>
     /// SQLSTATE classes 08 (connection exception), 57P01–57P03 (admin shutdown, crash shutdown, cannot connect now),
-    /// 53300 (too many connections), 40001 and 40P01 (serialization failure, deadlock): the transaction did not commit.
+    /// 53300 (too many connections), 40001 and 40P01 (serialization failure, deadlock), 25P03 (the session sat idle in its
+    /// transaction too long — the runner was frozen): the transaction did not commit.
     /// </summary>
     public static bool IsTransient(string sqlState) =>
-        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is "57P01" or "57P02" or "57P03" or "53300" or "40001" or "40P01";
+        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is "57P01" or "57P02" or "57P03" or "53300" or "40001" or "40P01" or "25P03";
 }
