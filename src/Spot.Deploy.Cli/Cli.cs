@@ -78,12 +78,14 @@ internal static class Cli
             var format2 = OutputOption();
             var onFailure = OnFailureOption();
             var timeout = SteadyStateTimeoutOption();
+            var poll = PollIntervalOption();
             command.Arguments.Add(id);
             command.Options.Add(stateDir);
             command.Options.Add(state);
             command.Options.Add(format2);
             command.Options.Add(onFailure);
             command.Options.Add(timeout);
+            command.Options.Add(poll);
             var endpoints = new EndpointInputs(command);
             var rollback = name == "rollback";
             var document = new Option<string?>("--document") { Description = "resume: the Elastigroup document the deployment started with, needed when it has yet to create its group and the journal kept values of it out." };
@@ -93,7 +95,7 @@ internal static class Cli
             }
 
             command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), StateStores.IsPostgres(p.GetValue(state), p.GetValue(stateDir)), endpoints.Read(p),
-                Options(p.GetValue(onFailure), null, p.GetValue(timeout)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
+                Options(p.GetValue(onFailure), null, p.GetValue(timeout), p.GetValue(poll)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
             root.Subcommands.Add(command);
         }
 
@@ -134,10 +136,15 @@ internal static class Cli
 
         var emulator = new Command("emulator", "Run the emulator in the foreground (real time) and print its addresses and credentials; stop with Ctrl+C.");
         var port = new Option<int>("--port") { Description = "The loopback port (0: any free port).", DefaultValueFactory = _ => 0 };
-        var seedApp = new Option<string?>("--seed-app") { Description = "Also seed a running group of this app (2/2/4 on web-1.0)." };
+        var seedApp = RouteInputs.Many("--seed-app", "Also seed a running group of this app (2/2/4 on web-1.0); repeat for more apps.");
+        var bootTime = new Option<double>("--boot-time") { Description = "Seconds an instance takes to boot (default 3).", DefaultValueFactory = _ => 3 };
+        var healthDelay = new Option<double>("--health-delay") { Description = "Seconds a booted instance takes to report healthy (default 2).", DefaultValueFactory = _ => 2 };
         emulator.Options.Add(port);
         emulator.Options.Add(seedApp);
-        emulator.SetAction((p, ct) => GuardAsync(error, () => EmulatorAsync(p.GetValue(port), p.GetValue(seedApp), output, ct)));
+        emulator.Options.Add(bootTime);
+        emulator.Options.Add(healthDelay);
+        emulator.SetAction((p, ct) => GuardAsync(error, () => EmulatorAsync(p.GetValue(port), p.GetValue(seedApp) ?? [],
+            Delay(p.GetValue(bootTime), "--boot-time"), Delay(p.GetValue(healthDelay), "--health-delay"), output, ct)));
         root.Subcommands.Add(emulator);
         return root;
     }
@@ -169,17 +176,35 @@ internal static class Cli
     internal static Option<int?> SteadyStateTimeoutOption() =>
         new("--steady-state-timeout") { Description = "Seconds to wait for a group to be healthy before the deployment fails (default 900)." };
 
-    private static DeploymentOptions Options(FailurePolicy onFailure, TimeSpan? defaultTimeout, int? timeoutSeconds)
+    internal static Option<double?> PollIntervalOption() =>
+        new("--poll-interval") { Description = "The longest pause, in seconds, between polls of a group's health (default 10; e.g. 0.5 against a fast emulator)." };
+
+    private static DeploymentOptions Options(FailurePolicy onFailure, TimeSpan? defaultTimeout, int? timeoutSeconds, double? pollSeconds = null)
     {
         if (timeoutSeconds is < 1)
         {
             throw new CliUsageException("--steady-state-timeout must be a positive number of seconds");
         }
 
-        var options = new DeploymentOptions { OnFailure = onFailure, Owner = "spot-deploy" };
-        if ((timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : defaultTimeout) is { } timeout)
+        if (pollSeconds is { } poll && (!double.IsFinite(poll) || poll < 0.05 || poll > 3600))
         {
-            options.SteadyState = new SteadyStateOptions { Timeout = timeout };
+            throw new CliUsageException("--poll-interval must be between 0.05 and 3600 seconds");
+        }
+
+        // No fixed owner: the lock (a lease, with --state postgres) then names this machine, process and deployment to anyone refused.
+        var options = new DeploymentOptions { OnFailure = onFailure };
+        var timeout = timeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : defaultTimeout;
+        if (timeout is not null || pollSeconds is not null)
+        {
+            var steady = new SteadyStateOptions();
+            steady.Timeout = timeout ?? steady.Timeout;
+            if (pollSeconds is { } seconds)
+            {
+                steady.MaxPollInterval = TimeSpan.FromSeconds(seconds);
+                steady.InitialPollInterval = TimeSpan.FromTicks(Math.Min(steady.InitialPollInterval.Ticks, steady.MaxPollInterval.Ticks));
+            }
+
+            options.SteadyState = steady;
         }
 
         return options;
@@ -198,6 +223,11 @@ internal static class Cli
         try
         {
             return await run();
+        }
+        catch (Exception e) when (StateStores.LeaseLost(e) is { } lost)
+        {
+            await error.WriteLineAsync("lease lost: " + lost.Message + " This runner stopped and sent no further change.");
+            return ExitCodes.LeaseLost;
         }
         catch (CliUsageException e)
         {
@@ -335,7 +365,7 @@ internal static class Cli
                 $"OK: {result}");
             return ExitCodes.Success;
         }
-        catch (DeploymentFailedException e)
+        catch (DeploymentFailedException e) when (StateStores.LeaseLost(e) is null)
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
             writer.Result(ResultJson(e.DeploymentId, e.Status, code, null, null, e.Message),
@@ -393,7 +423,7 @@ internal static class Cli
     private static Deployment CreateDeployment(string strategy, RequestValues v, Target target)
     {
         // Virtual time: a wait that times out does so at once, so a never-healthy image fails fast.
-        var options = Options(v.OnFailure, target.Sandbox is not null ? TimeSpan.FromMinutes(5) : null, (int?)v.SteadyStateTimeout?.TotalSeconds);
+        var options = Options(v.OnFailure, target.Sandbox is not null ? TimeSpan.FromMinutes(5) : null, (int?)v.SteadyStateTimeout?.TotalSeconds, v.PollInterval);
 
         var services = target.Services;
         switch (strategy)
@@ -537,7 +567,7 @@ internal static class Cli
                 $"NEEDS ATTENTION (the app is not as the journal left it; nothing was changed):{Environment.NewLine}{e.Message}");
             return ExitCodes.NeedsAttention;
         }
-        catch (DeploymentFailedException e)
+        catch (DeploymentFailedException e) when (StateStores.LeaseLost(e) is null)
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
             writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, code, null, null, e.Message), $"FAILED ({e.Status}): {e.Message}");
@@ -648,10 +678,15 @@ internal static class Cli
 
     // ---- emulator ----
 
-    private static async Task<int> EmulatorAsync(int port, string? seedApp, TextWriter output, CancellationToken ct)
+    private static TimeSpan Delay(double seconds, string flag) =>
+        double.IsFinite(seconds) && seconds is >= 0 and <= 3600
+            ? TimeSpan.FromSeconds(seconds)
+            : throw new CliUsageException($"{flag} must be between 0 and 3600 seconds");
+
+    private static async Task<int> EmulatorAsync(int port, string[] seedApps, TimeSpan bootTime, TimeSpan healthDelay, TextWriter output, CancellationToken ct)
     {
-        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, ct);
-        if (seedApp is not null)
+        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, bootTime, healthDelay, ct);
+        foreach (var seedApp in seedApps)
         {
             sandbox.SeedApp(seedApp, new Capacity(2, 2, 4), sandbox.BlueTargetGroup, revision: false);
         }
@@ -661,6 +696,8 @@ internal static class Cli
         await output.WriteLineAsync($"EC2 endpoint:    {sandbox.Emulator.Ec2Endpoint}");
         await output.WriteLineAsync($"ELBv2 endpoint:  {sandbox.Emulator.ElasticLoadBalancingEndpoint}");
         await output.WriteLineAsync($"SSM endpoint:    {sandbox.Emulator.SystemsManagementEndpoint}");
+        await output.WriteLineAsync($"Call log:        {sandbox.Emulator.CallLogAddress} (GET with the Spot token)");
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"instances boot in {bootTime.TotalSeconds} s and are healthy {healthDelay.TotalSeconds} s later"));
         await output.WriteLineAsync($"SPOTINST_TOKEN={o.SpotToken}  SPOTINST_ACCOUNT={o.AccountId}  (emulator-only credentials)");
         await output.WriteLineAsync($"AWS region {o.Region}; any access key is accepted{(o.AwsAccessKeyId is null ? string.Empty : " (" + o.AwsAccessKeyId + ")")}");
         await output.WriteLineAsync($"images: {Sandbox.ImageV1} web-1.0, {Sandbox.ImageV2} web-2.0, {Sandbox.BrokenImage} web-3.0 (never healthy)");

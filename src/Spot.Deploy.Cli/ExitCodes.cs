@@ -21,6 +21,12 @@ internal static class ExitCodes
 
     /// <summary>Another deployment of the app holds its lock: nothing was changed.</summary>
     public const int Locked = 4;
+
+    /// <summary>
+    /// <c>--state postgres</c>: this runner's lease on the app expired or another runner took the deployment over (its
+    /// journal write was refused); it stopped and sent no further change. The deployment belongs to the lease holder.
+    /// </summary>
+    public const int LeaseLost = 5;
 }
 
 /// <summary>Bad flags or values found by the tool itself (exit code 3, before anything is called).</summary>

@@ -49,6 +49,9 @@ internal sealed class RequestValues
 
     public TimeSpan? SteadyStateTimeout { get; init; }
 
+    /// <summary><c>--poll-interval</c>: the longest pause between health polls, in seconds.</summary>
+    public double? PollInterval { get; init; }
+
     public bool Emulator { get; init; }
 
     public OutputFormat Output { get; init; }
@@ -152,6 +155,7 @@ internal sealed class RequestInputs
     private readonly Option<string?> _groupId = new("--group-id") { Description = "roll: the group to roll (default: the group named after the app)." };
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "roll: batch size in percent (1-100; default 20)." };
     private readonly Option<int?> _timeout = Cli.SteadyStateTimeoutOption();
+    private readonly Option<double?> _pollInterval = Cli.PollIntervalOption();
     private readonly Option<bool> _emulator = new("--emulator") { Description = "Run against an embedded emulator seeded with the app (2/2/4 on web-1.0) on a virtual clock." };
     private readonly Option<OutputFormat> _output = Cli.OutputOption();
     private readonly RouteInputs _routes;
@@ -159,7 +163,7 @@ internal sealed class RequestInputs
 
     public RequestInputs(Command command)
     {
-        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _timeout, _emulator, _output })
+        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _timeout, _pollInterval, _emulator, _output })
         {
             command.Options.Add(option);
         }
@@ -233,6 +237,7 @@ internal sealed class RequestInputs
             GroupId = parse.GetValue(_groupId),
             BatchSize = batch,
             SteadyStateTimeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
+            PollInterval = parse.GetValue(_pollInterval),
             Emulator = parse.GetValue(_emulator),
             Output = parse.GetValue(_output),
             Endpoints = _endpoints.Read(parse),

@@ -51,15 +51,16 @@ internal sealed class Sandbox : IAsyncDisposable
     /// <summary>Virtual time (auto-advancing): a deployment takes milliseconds; or real time with 3 s boots and 2 s to health.</summary>
     public bool IsVirtual => Clock is Spot.Deploy.Emulator.VirtualTimeProvider;
 
-    public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, CancellationToken cancellationToken = default)
+    /// <summary>Starts the sandbox; in real time, instances boot in <paramref name="bootTime"/> (default 3 s) and are healthy <paramref name="healthDelay"/> (default 2 s) later.</summary>
+    public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, TimeSpan? bootTime = null, TimeSpan? healthDelay = null, CancellationToken cancellationToken = default)
     {
         TimeProvider clock = realTime ? TimeProvider.System : new Spot.Deploy.Emulator.VirtualTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
         var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
         {
             Port = port,
             TimeProvider = clock,
-            BootTime = realTime ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30),
-            HealthCheckDelay = realTime ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30),
+            BootTime = realTime ? bootTime ?? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30),
+            HealthCheckDelay = realTime ? healthDelay ?? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30),
         }, cancellationToken);
         var spot = new ElastigroupClient(new ElastigroupClientOptions
         {

@@ -14,6 +14,9 @@ internal static class StateStores
     public const string Files = "files";
     public const string Postgres = "postgres";
 
+    /// <summary>The lease time of <c>--state postgres</c> in seconds (default 30; renewed every third of it). One value for every runner.</summary>
+    public const string LeaseTimeVariable = "SPOT_DEPLOY_LEASE_TIME";
+
     public static Option<string> StateOption() =>
         new Option<string>("--state")
         {
@@ -57,6 +60,17 @@ internal static class StateStores
             throw new CliUsageException("--state postgres: " + e.Message);
         }
 
+        if (Environment.GetEnvironmentVariable(LeaseTimeVariable) is { Length: > 0 } lease)
+        {
+            if (!double.TryParse(lease, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || !(seconds is >= 1 and <= 86400))
+            {
+                throw new CliUsageException($"{LeaseTimeVariable} must be a number of seconds between 1 and 86400, got '{lease}'");
+            }
+
+            options.LeaseTime = TimeSpan.FromSeconds(seconds);
+            options.RenewalInterval = options.LeaseTime / 3;
+        }
+
         try
         {
             var store = new PostgreSqlDeploymentStore(options);
@@ -67,6 +81,20 @@ internal static class StateStores
             // The options' messages never hold the password; a bad SPOT_DEPLOY_RUNNER is named as Runner.
             throw new CliUsageException("--state postgres: " + e.Message);
         }
+    }
+
+    /// <summary>The <see cref="LeaseLostException"/> behind a failure, if one is: the runner must stop, the deployment is another's now.</summary>
+    public static LeaseLostException? LeaseLost(Exception? failure)
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is LeaseLostException lost)
+            {
+                return lost;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Names the journal in messages: the directory, or the database without its password.</summary>

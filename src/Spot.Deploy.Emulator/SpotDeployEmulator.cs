@@ -63,6 +63,9 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     /// <summary>The SSM endpoint (use as <c>AwsConnectionOptions.SystemsManagementEndpoint</c>, or an SSM client's <c>ServiceURL</c>).</summary>
     public Uri SystemsManagementEndpoint { get; private set; } = null!;
 
+    /// <summary>The call log over HTTP: <c>GET</c> it with the Spot token (<c>Authorization: Bearer …</c>), optionally <c>?after=N</c>, for <c>{"calls":[…]}</c> in arrival order. Calls to it are not logged.</summary>
+    public Uri CallLogAddress { get; private set; } = null!;
+
     /// <summary>Starts an emulator on 127.0.0.1 (an ephemeral port unless <see cref="EmulatorOptions.Port"/> is set).</summary>
     public static async Task<SpotDeployEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -78,12 +81,14 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         Ec2Api.Map(app, emulator);
         ElbApi.Map(app, emulator);
         SsmApi.Map(app, emulator);
+        CallLogApi.Map(app, emulator);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var root = new Uri(app.Urls.First().TrimEnd('/') + "/");
         emulator.SpotBaseAddress = root;
         emulator.Ec2Endpoint = new Uri(root, Ec2Prefix.TrimStart('/') + "/");
         emulator.ElasticLoadBalancingEndpoint = new Uri(root, ElasticLoadBalancingPrefix.TrimStart('/') + "/");
         emulator.SystemsManagementEndpoint = new Uri(root, SsmPrefix.TrimStart('/') + "/");
+        emulator.CallLogAddress = new Uri(root, CallLogApi.Path.TrimStart('/'));
         return emulator;
     }
 
@@ -110,6 +115,13 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         var request = context.Request;
         context.Items[SpotErrors.ClockKey] = Options.TimeProvider;
         var path = request.Path.Value ?? "/";
+        if (path == CallLogApi.Path)
+        {
+            // Reading the log is not a call to log.
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var service = ServiceOf(path);
         string? action = null;
         if (service == "ssm")

@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(6005, LogLevel.Error, "Journal write for deployment {DeploymentId} refused: {Reason}")]
     public static partial void WriteRefused(ILogger logger, string deploymentId, string reason);
+
+    [LoggerMessage(6006, LogLevel.Warning, "Transient database failure in {What} (attempt {Attempt}); trying again in {DelaySeconds} s: {Reason}")]
+    public static partial void TransientFailure(ILogger logger, string what, int attempt, double delaySeconds, string reason);
 }

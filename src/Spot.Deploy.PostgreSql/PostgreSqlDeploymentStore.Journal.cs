@@ -13,11 +13,13 @@ public sealed partial class PostgreSqlDeploymentStore
         prepared = prepared.With(startedAt: Micro(prepared.StartedAt));
         var (request, plan) = Serialize(prepared.Id, () => (Rows.Json(prepared.Request)!, Rows.Json(prepared.Plan)));
         var entries = Serialize(prepared.Id, () => prepared.Entries.Select(e => Rows.Json(e.Data)).ToList());
+        var writeId = Guid.NewGuid();
         await WriteAsync(prepared.Id, async (connection, transaction) =>
         {
             var token = await FenceAsync(connection, transaction, prepared.AppName, prepared.Id, cancellationToken).ConfigureAwait(false);
             await using (var insert = new NpgsqlCommand(_sql.InsertDeployment, connection, transaction))
             {
+                insert.Parameters.AddWithValue("write_id", writeId);
                 insert.Parameters.AddWithValue("id", prepared.Id);
                 insert.Parameters.AddWithValue("app", prepared.AppName);
                 insert.Parameters.AddWithValue("strategy", prepared.Strategy);
@@ -28,6 +30,12 @@ public sealed partial class PostgreSqlDeploymentStore
                 insert.Parameters.AddWithValue("runner", prepared.Runner!);
                 if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
+                    // This very create may have committed before its connection broke: then it is done, entries and all.
+                    if (await CreatedByAsync(connection, transaction, prepared.Id, writeId, cancellationToken).ConfigureAwait(false))
+                    {
+                        return 0;
+                    }
+
                     throw JournalRules.Exists(prepared.Id, null);
                 }
             }
@@ -51,11 +59,20 @@ public sealed partial class PostgreSqlDeploymentStore
         JournalRules.ValidateEntry(deploymentId, entry);
         var data = Serialize(deploymentId, () => Rows.Json(entry.Data));
         var time = Now();
+        var writeId = Guid.NewGuid();
         var sequence = await WriteAsync(deploymentId, async (connection, transaction) =>
         {
             var app = await LockDeploymentAsync(connection, transaction, deploymentId, cancellationToken).ConfigureAwait(false);
+
+            // An earlier attempt of this append may have committed before its connection broke: return its entry, never a second.
+            if (await AppendedByAsync(connection, transaction, deploymentId, writeId, cancellationToken).ConfigureAwait(false) is { } appended)
+            {
+                return appended;
+            }
+
             var token = await FenceAsync(connection, transaction, app, deploymentId, cancellationToken).ConfigureAwait(false);
             await using var insert = EntryCommand(_sql.InsertEntry, connection, transaction, deploymentId, entry.Stamp(0, time), data, token);
+            insert.Parameters.AddWithValue("write_id", writeId);
             return (long)(await insert.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
         }, cancellationToken).ConfigureAwait(false);
         return entry.Stamp(sequence, time);
@@ -124,6 +141,22 @@ public sealed partial class PostgreSqlDeploymentStore
         return command;
     }
 
+    private async Task<bool> CreatedByAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string deploymentId, Guid writeId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(_sql.CreatedBy, connection, transaction);
+        command.Parameters.AddWithValue("id", deploymentId);
+        command.Parameters.AddWithValue("write_id", writeId);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private async Task<long?> AppendedByAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string deploymentId, Guid writeId, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(_sql.AppendedBy, connection, transaction);
+        command.Parameters.AddWithValue("id", deploymentId);
+        command.Parameters.AddWithValue("write_id", writeId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as long?;
+    }
+
     private async Task<string> LockDeploymentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string deploymentId, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(_sql.LockDeployment, connection, transaction);
@@ -131,16 +164,30 @@ public sealed partial class PostgreSqlDeploymentStore
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? throw JournalRules.Unknown(deploymentId, null);
     }
 
-    /// <summary>Runs a write in one transaction; database failures become <see cref="DeploymentJournalException"/> (their messages hold no connection string).</summary>
+    /// <summary>For tests: runs after each write's commit, where a connection that breaks loses the commit's answer but not the commit.</summary>
+    internal Func<Task>? AfterCommit { get; set; }
+
+    /// <summary>
+    /// Runs a write in one transaction, again after a transient failure (<see cref="RetryAsync"/>: every write is safe to
+    /// repeat); database failures become <see cref="DeploymentJournalException"/> (their messages hold no connection string).
+    /// </summary>
     private async Task<T> WriteAsync<T>(string deploymentId, Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            var result = await write(connection, transaction).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
+            return await RetryAsync("a journal write of deployment " + deploymentId, async () =>
+            {
+                await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+                var result = await write(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                if (AfterCommit is { } lost)
+                {
+                    await lost().ConfigureAwait(false);
+                }
+
+                return result;
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (JournalRules.IsWriteFailure(ex) && ex is not ArgumentException)
         {
@@ -152,41 +199,46 @@ public sealed partial class PostgreSqlDeploymentStore
     {
         try
         {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            // One snapshot for the headers and their entries.
-            await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-            var records = new List<DeploymentRecord>();
-            var ids = new List<string>();
-            await using (var command = new NpgsqlCommand(headerSql, connection, transaction))
-            {
-                parameters(command);
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    records.Add(Rows.ReadHeader(reader, []));
-                    ids.Add(reader.GetString(0));
-                }
-            }
-
-            var entries = ids.ToDictionary(id => id, _ => new List<JournalEntry>(), StringComparer.Ordinal);
-            if (ids.Count > 0)
-            {
-                await using var command = new NpgsqlCommand(_sql.EntriesOf, connection, transaction);
-                command.Parameters.AddWithValue("ids", ids.ToArray());
-                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    entries[reader.GetString(0)].Add(Rows.ReadEntry(reader));
-                }
-            }
-
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return [.. records.Select(r => r.With(entries: entries[r.Id]))];
+            return await RetryAsync("a journal read", () => ReadOnceAsync(headerSql, parameters, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (JournalRules.IsWriteFailure(ex) && ex is not ArgumentException)
         {
             var what = deploymentId is null ? "the deployment journals" : $"the journal of deployment '{deploymentId}'";
             throw new DeploymentJournalException($"Could not read {what} from {_description}: {ex.Message}", deploymentId, null, ex);
         }
+    }
+
+    private async Task<IReadOnlyList<DeploymentRecord>> ReadOnceAsync(string headerSql, Action<NpgsqlCommand> parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // One snapshot for the headers and their entries.
+        await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
+        var records = new List<DeploymentRecord>();
+        var ids = new List<string>();
+        await using (var command = new NpgsqlCommand(headerSql, connection, transaction))
+        {
+            parameters(command);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(Rows.ReadHeader(reader, []));
+                ids.Add(reader.GetString(0));
+            }
+        }
+
+        var entries = ids.ToDictionary(id => id, _ => new List<JournalEntry>(), StringComparer.Ordinal);
+        if (ids.Count > 0)
+        {
+            await using var command = new NpgsqlCommand(_sql.EntriesOf, connection, transaction);
+            command.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                entries[reader.GetString(0)].Add(Rows.ReadEntry(reader));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return [.. records.Select(r => r.With(entries: entries[r.Id]))];
     }
 }

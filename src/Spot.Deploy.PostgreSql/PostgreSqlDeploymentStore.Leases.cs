@@ -23,7 +23,9 @@ public sealed partial class PostgreSqlDeploymentStore
     {
         ArgumentException.ThrowIfNullOrEmpty(appName);
         ArgumentException.ThrowIfNullOrWhiteSpace(owner);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // Only the connection is retried: a taking of the lease whose answer was lost cannot be told from another runner's.
+        await using var connection = await RetryAsync("opening a connection", () => OpenAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         for (var attempt = 0; ; attempt++)
         {
             await using (var acquire = new NpgsqlCommand(_sql.AcquireLease, connection))
@@ -60,8 +62,11 @@ public sealed partial class PostgreSqlDeploymentStore
     public async Task<AppLease?> GetLeaseAsync(string appName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(appName);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await ReadLeaseAsync(connection, appName, cancellationToken).ConfigureAwait(false);
+        return await RetryAsync("reading a lease", async () =>
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await ReadLeaseAsync(connection, appName, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -22,6 +23,7 @@ public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IApp
     private readonly string _description;
     private readonly string _runner;
     private readonly bool _migrate;
+    private readonly TimeSpan _retryTime;
     private readonly ConcurrentDictionary<string, HeldLease> _leases = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private volatile bool _schemaReady;
@@ -47,12 +49,19 @@ public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IApp
         RenewalInterval = options.RenewalInterval;
         _runner = options.Runner;
         _migrate = options.MigrateSchema;
+        _retryTime = options.TransientRetryTime;
         _description = options.ToString();
         _sql = new StoreSql(options.Schema);
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Spot.Deploy.PostgreSql");
         var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
         builder.ConnectionStringBuilder.ApplicationName ??= "spot-deploy";
+
+        // A runner frozen inside a write (SIGSTOP, a long pause) holds the deployment's and the lease's row locks, and its
+        // socket stays open: without this, a takeover would wait on them for as long as it stays frozen. The server ends
+        // such a session once it has been idle in its transaction for a lease time; the write never commits.
+        var idle = string.Create(CultureInfo.InvariantCulture, $"-c idle_in_transaction_session_timeout={(long)Math.Ceiling(options.LeaseTime.TotalMilliseconds)}");
+        builder.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(builder.ConnectionStringBuilder.Options) ? idle : builder.ConnectionStringBuilder.Options + " " + idle;
         builder.UseLoggerFactory(loggerFactory ?? NullLoggerFactory.Instance);
         _dataSource = builder.Build();
     }

@@ -31,6 +31,14 @@ public sealed class PostgreSqlStoreOptions
     /// <summary>How often a held lease is renewed (default 10 s); must be shorter than <see cref="LeaseTime"/>, a third of it leaves room for two failed renewals.</summary>
     public TimeSpan RenewalInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the store keeps retrying an operation that failed transiently — the database unreachable, restarting or
+    /// failing over, the connection broken (default 30 s; zero retries nothing). Pauses grow from 0.1 s to 2 s. A write
+    /// retried after its commit landed is recognised, never doubled. A lease that expires while the database is away is
+    /// not revived: the writes after it are refused (<see cref="LeaseLostException"/>).
+    /// </summary>
+    public TimeSpan TransientRetryTime { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>True (default) to create and migrate the schema on first use; false when a DBA applies <see cref="PostgreSqlSchema.GetScript"/> by hand (the store then checks the version).</summary>
     public bool MigrateSchema { get; set; } = true;
 
@@ -95,6 +103,11 @@ public sealed class PostgreSqlStoreOptions
         if (RenewalInterval <= TimeSpan.Zero || RenewalInterval >= LeaseTime)
         {
             problems.Add("RenewalInterval must be positive and shorter than LeaseTime (a third of it is usual).");
+        }
+
+        if (TransientRetryTime < TimeSpan.Zero)
+        {
+            problems.Add("TransientRetryTime must not be negative (zero retries nothing).");
         }
 
         if (!JournalRules.IsValidRunner(Runner))

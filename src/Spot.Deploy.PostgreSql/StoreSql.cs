@@ -11,15 +11,21 @@ internal sealed class StoreSql(string schemaName)
     public string LockLease { get; } = R("SELECT holder, token, expires_at > now() FROM {schema}.app_leases WHERE app_name = @app FOR SHARE", schemaName);
 
     public string InsertDeployment { get; } = R("""
-        INSERT INTO {schema}.deployments (id, app_name, strategy, status, started_at, finished_at, request, plan, runner)
-        VALUES (@id, @app, @strategy, @status, @started_at, NULL, @request::json, @plan::json, @runner)
+        INSERT INTO {schema}.deployments (id, app_name, strategy, status, started_at, finished_at, request, plan, runner, write_id)
+        VALUES (@id, @app, @strategy, @status, @started_at, NULL, @request::json, @plan::json, @runner, @write_id)
         ON CONFLICT (id) DO NOTHING
         """, schemaName);
 
+    /// <summary>True when the deployment exists and was created by this very write (a create retried after its commit).</summary>
+    public string CreatedBy { get; } = R("SELECT EXISTS (SELECT 1 FROM {schema}.deployments WHERE id = @id AND write_id = @write_id)", schemaName);
+
+    /// <summary>The sequence of the entry this write appended already, if a retried append committed before.</summary>
+    public string AppendedBy { get; } = R("SELECT sequence FROM {schema}.journal_entries WHERE deployment_id = @id AND write_id = @write_id", schemaName);
+
     /// <summary>Appends one entry numbered after the last; the caller holds the deployment row's lock, so numbers never collide.</summary>
     public string InsertEntry { get; } = R("""
-        INSERT INTO {schema}.journal_entries (deployment_id, sequence, time, kind, step_id, operation, data, outcome, error, fencing_token)
-        SELECT @id, coalesce(max(sequence), 0) + 1, @time, @kind, @step_id, @operation, @data::json, @outcome, @error, @token
+        INSERT INTO {schema}.journal_entries (deployment_id, sequence, time, kind, step_id, operation, data, outcome, error, fencing_token, write_id)
+        SELECT @id, coalesce(max(sequence), 0) + 1, @time, @kind, @step_id, @operation, @data::json, @outcome, @error, @token, @write_id
         FROM {schema}.journal_entries WHERE deployment_id = @id
         RETURNING sequence
         """, schemaName);

@@ -43,6 +43,12 @@ internal sealed class CliProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The OS process id.</summary>
+    public int Id => _process.Id;
+
     /// <summary>Starts <c>spot-deploy</c> with the arguments; the environment given is added to (null: removed from) the test's.</summary>
     public static CliProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {
@@ -139,10 +145,26 @@ internal sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>SIGSTOP: the process is frozen where it is (no timer, no thread runs) until <see cref="ContinueAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("-STOP");
+
+    /// <summary>SIGCONT: a frozen process carries on where it stopped.</summary>
+    public Task ContinueAsync() => SignalAsync("-CONT");
+
     public void Dispose()
     {
         Kill();
         _process.Dispose();
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        await kill.WaitForExitAsync();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with {kill.ExitCode}");
+        }
     }
 
     private void Append(StringBuilder target, string? line)

@@ -12,8 +12,9 @@ internal sealed partial class EmulatorProcess : IDisposable
 {
     private readonly CliProcess _process;
 
-    private EmulatorProcess(CliProcess process, Uri spotApi, Uri ec2, Uri elb, string token, string account, string blueTargetGroup)
+    private EmulatorProcess(CliProcess process, Uri spotApi, Uri ec2, Uri elb, Uri callLog, string token, string account, string blueTargetGroup)
     {
+        CallLog = callLog;
         _process = process;
         SpotApi = spotApi;
         Ec2Endpoint = ec2;
@@ -29,6 +30,9 @@ internal sealed partial class EmulatorProcess : IDisposable
     public Uri Ec2Endpoint { get; }
 
     public Uri ElbEndpoint { get; }
+
+    /// <summary>The emulator's call log over HTTP (<c>GET /emulator/calls</c>, with the Spot token).</summary>
+    public Uri CallLog { get; }
 
     public string Token { get; }
 
@@ -55,9 +59,12 @@ internal sealed partial class EmulatorProcess : IDisposable
     public string[] EndpointFlags =>
         ["--spot-url", SpotApi.ToString(), "--ec2-endpoint", Ec2Endpoint.ToString(), "--elb-endpoint", ElbEndpoint.ToString()];
 
-    public static async Task<EmulatorProcess> StartAsync(string seedApp)
+    public static Task<EmulatorProcess> StartAsync(string seedApp) => StartAsync([seedApp], []);
+
+    /// <summary>Starts the emulator with the apps seeded and further flags (such as <c>--boot-time 0.3</c>).</summary>
+    public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> seedApps, IEnumerable<string> flags)
     {
-        var process = CliProcess.Start(["emulator", "--seed-app", seedApp], new Dictionary<string, string?>());
+        var process = CliProcess.Start(["emulator", .. seedApps.SelectMany(app => new[] { "--seed-app", app }), .. flags], new Dictionary<string, string?>());
         try
         {
             await process.WaitUntilAsync(() => Task.FromResult(process.Output.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "the emulator to print its addresses");
@@ -68,6 +75,7 @@ internal sealed partial class EmulatorProcess : IDisposable
                 new Uri(Field(output, "Spot API:")),
                 new Uri(Field(output, "EC2 endpoint:")),
                 new Uri(Field(output, "ELBv2 endpoint:")),
+                new Uri(Field(output, "Call log:").Split(' ')[0]),
                 credentials.Groups["token"].Value,
                 credentials.Groups["account"].Value,
                 BlueTarget().Match(output).Groups["arn"].Value);
@@ -77,6 +85,20 @@ internal sealed partial class EmulatorProcess : IDisposable
             process.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Every call the emulator received after the one numbered <paramref name="after"/>, in arrival order.</summary>
+    public async Task<IReadOnlyList<EmulatorCallRecord>> CallsAsync(long after = 0)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(CallLog + "?after=" + after.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        var calls = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!["calls"]!.AsArray();
+        return [.. calls.Select(c => new EmulatorCallRecord(
+            c!["sequence"]!.GetValue<long>(), c["service"]!.GetValue<string>(), c["method"]!.GetValue<string>(), c["path"]!.GetValue<string>(),
+            c["action"]?.GetValue<string>(), c["mutating"]!.GetValue<bool>(), c["status"]!.GetValue<int>()))];
     }
 
     public void Dispose()
@@ -93,4 +115,10 @@ internal sealed partial class EmulatorProcess : IDisposable
 
     [GeneratedRegex(@"routes: production \S+ -> (?<arn>\S+)")]
     private static partial Regex BlueTarget();
+}
+
+/// <summary>One call of the emulator's call log, as <c>GET /emulator/calls</c> returns it.</summary>
+internal sealed record EmulatorCallRecord(long Sequence, string Service, string Method, string Path, string? Action, bool IsMutating, int Status)
+{
+    public override string ToString() => $"#{Sequence} {Service} {Method} {Path}{(Action is null ? string.Empty : " " + Action)} -> {Status}";
 }

@@ -47,6 +47,29 @@ public sealed class StateOptionTests
         text.Should().Contain("  spot-deploy resume web-1 --state postgres").And.NotContain("--state-dir");
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.01")]
+    [InlineData("5000")]
+    public async Task PollInterval_OutOfRange_IsInvalidInput(string seconds)
+    {
+        var (code, _, error) = await RunAsync("resume", "web-1", "--poll-interval", seconds, "--state-dir", Path.GetTempPath());
+
+        code.Should().Be(ExitCodes.InvalidInput);
+        error.Should().Contain("--poll-interval must be between 0.05 and 3600 seconds");
+    }
+
+    [Fact]
+    public void LeaseLost_WrappedInAFailure_IsFoundForExitCode5()
+    {
+        var lost = new Spot.Deploy.PostgreSql.LeaseLostException("d-1", "web", 7, "host/pid 12/recovery of d-1", 8);
+        var failure = new DeploymentFailedException("failed", "d-1", DeploymentStatus.NeedsAttention, "step", lost, null);
+
+        StateStores.LeaseLost(failure).Should().BeSameAs(lost);
+        StateStores.LeaseLost(new DeploymentJournalException("other")).Should().BeNull();
+        ExitCodes.LeaseLost.Should().Be(5);
+    }
+
     private static async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {
         // resume and rollback take no --reason: drop it for them.

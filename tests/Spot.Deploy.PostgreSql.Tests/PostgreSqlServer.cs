@@ -11,9 +11,20 @@ namespace Spot.Deploy.PostgreSql.Tests;
 /// (SCRAM) authentication, stopped and deleted on dispose. PostgreSQL refuses to run as root, so when the tests run
 /// as root the cluster runs as the unprivileged <c>postgres</c> user (or <c>nobody</c>) through <c>setpriv</c>; as a
 /// normal user (a developer, CI) it runs as that user.
+/// <para>
+/// A test process killed before it disposes its cluster (SIGKILL, a debugger stopped, a CI job cancelled) leaves a
+/// postmaster running and its folder behind. So each cluster's folder holds <c>owner</c>: the id and start time of the
+/// test process that made it; and <see cref="StartAsync"/> first sweeps the temporary folder: every
+/// <c>spot-deploy-pg-*</c> folder whose owner process is gone (no such process, or one started at another time: a reused
+/// id) has its postmaster stopped (<c>pg_ctl stop -m immediate</c>) and is deleted. Folders of live test processes —
+/// other test projects running at the same time — are left alone; folders from before <c>owner</c> existed are swept
+/// once they are a day old.
+/// </para>
 /// </summary>
 public sealed class PostgreSqlServer : IAsyncDisposable
 {
+    private const string FolderPrefix = "spot-deploy-pg-";
+    private const string OwnerFile = "owner";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
     private readonly string _bin;
     private readonly string? _runAs;
@@ -43,7 +54,9 @@ public sealed class PostgreSqlServer : IAsyncDisposable
     {
         Prerequisites.Require(Prerequisite.PostgreSql);
         var bin = Prerequisites.FindPostgreSqlBin(Environment.GetEnvironmentVariable)!;
-        var root = Directory.CreateTempSubdirectory("spot-deploy-pg-").FullName;
+        await SweepStaleClustersAsync(bin);
+        var root = Directory.CreateTempSubdirectory(FolderPrefix).FullName;
+        await File.WriteAllTextAsync(Path.Combine(root, OwnerFile), Owner(Environment.ProcessId));
         var runAs = Environment.IsPrivilegedProcess && !OperatingSystem.IsWindows() ? await UnprivilegedUserAsync() : null;
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var server = new PostgreSqlServer(bin, root, runAs, FreePort(), password);
@@ -76,6 +89,76 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server as an administrator would (<c>pg_ctl stop -m fast</c>: clients are disconnected with 57P01).</summary>
+    public Task StopServerAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-m", "fast", "-w", "-t", "60", "stop"]);
+
+    /// <summary>Starts the stopped server again, on the same port with the same settings.</summary>
+    public Task StartServerAsync() =>
+        RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-l", Path.Combine(Root, "server.log"), "-w", "-t", "60", "-o", Settings, "start"]);
+
+    private string Settings => $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Root} -c fsync=off -c max_connections=200";
+
+    /// <summary>"pid start-ticks" of a process: what identifies it even after its id is reused.</summary>
+    private static string Owner(int pid)
+    {
+        using var process = Process.GetProcessById(pid);
+        return FormattableString.Invariant($"{pid} {process.StartTime.ToUniversalTime().Ticks}");
+    }
+
+    private static bool IsAlive(string owner)
+    {
+        var parts = owner.Trim().Split(' ');
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var pid))
+        {
+            return false;
+        }
+
+        try
+        {
+            return Owner(pid) == owner.Trim();
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Stops and deletes the clusters of test processes that are gone (see the class summary).</summary>
+    private static async Task SweepStaleClustersAsync(string bin)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(Path.GetTempPath(), FolderPrefix + "*"))
+        {
+            var ownerFile = Path.Combine(folder, OwnerFile);
+            var stale = File.Exists(ownerFile)
+                ? !IsAlive(await File.ReadAllTextAsync(ownerFile))
+                : Directory.GetCreationTimeUtc(folder) < DateTime.UtcNow.AddDays(-1);
+            if (!stale)
+            {
+                continue;
+            }
+
+            var data = Path.Combine(folder, "data");
+            if (File.Exists(Path.Combine(data, "postmaster.pid")))
+            {
+                // As the folder's owner: the postmaster refuses signals from anyone else but root.
+                var user = await TryRunAsync("stat", ["-c", "%U", data]);
+                var runAs = Environment.IsPrivilegedProcess && user is { } u && u.Trim() != "root" ? u.Trim() : null;
+                var server = new PostgreSqlServer(bin, folder, runAs, 0, string.Empty);
+                await server.RunAsync(Path.Combine(bin, "pg_ctl"), ["-D", data, "-m", "immediate", "-w", "stop"], check: false);
+            }
+
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another sweeper got there first, or it is not ours to delete: leave it.
+            }
+        }
+    }
+
     private async Task InitAsync()
     {
         var passwordFile = Path.Combine(Root, "password");
@@ -90,8 +173,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         File.Delete(passwordFile);
 
         // fsync off: a throwaway cluster on a shared machine; durability across an OS crash is not under test.
-        var settings = $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Root} -c fsync=off -c max_connections=200";
-        await RunAsync(Path.Combine(_bin, "pg_ctl"), ["-D", DataDirectory, "-l", Path.Combine(Root, "server.log"), "-w", "-t", "60", "-o", settings, "start"]);
+        await StartServerAsync();
     }
 
     /// <summary>The user the cluster runs as when the tests run as root: <c>postgres</c> when the machine has it, else <c>nobody</c>.</summary>

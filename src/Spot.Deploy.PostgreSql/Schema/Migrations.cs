@@ -56,6 +56,13 @@ internal static class Migrations
                 expires_at  timestamptz NOT NULL
             );
             """),
+        new(2, "write ids: a retried write is recognised, never doubled", """
+            -- Each create and append carries the id of its write (chosen by the writer, once per call): a write retried after
+            -- its connection broke during the commit finds its own row instead of inserting a second one.
+            ALTER TABLE {schema}.deployments ADD COLUMN write_id uuid;
+            ALTER TABLE {schema}.journal_entries ADD COLUMN write_id uuid;
+            CREATE UNIQUE INDEX journal_entries_by_write ON {schema}.journal_entries (deployment_id, write_id);
+            """),
     ];
 
     public static int Latest => All[^1].Version;
