@@ -78,6 +78,8 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         Ec2Api.Map(app, emulator);
         ElbApi.Map(app, emulator);
         SsmApi.Map(app, emulator);
+        CloudWatchApi.Map(app, emulator);
+        PrometheusExposition.Map(app, emulator);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var root = new Uri(app.Urls.First().TrimEnd('/') + "/");
         emulator.SpotBaseAddress = root;
@@ -94,9 +96,11 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary><c>ec2</c>, <c>elasticloadbalancing</c>, <c>ssm</c> (the AWS signing names) or <c>spot</c>, by path prefix.</summary>
+    /// <summary><c>ec2</c>, <c>elasticloadbalancing</c>, <c>ssm</c>, <c>monitoring</c> (the AWS signing names), <c>metrics</c> or <c>spot</c>, by path.</summary>
     internal static string ServiceOf(string path) =>
-        path.StartsWith(Ec2Prefix, StringComparison.Ordinal) ? "ec2"
+        path == MetricsPath ? "metrics"
+        : path.StartsWith(CloudWatchPrefix, StringComparison.Ordinal) ? "monitoring"
+        : path.StartsWith(Ec2Prefix, StringComparison.Ordinal) ? "ec2"
         : path.StartsWith(ElasticLoadBalancingPrefix, StringComparison.Ordinal) ? "elasticloadbalancing"
         : path.StartsWith(SsmPrefix, StringComparison.Ordinal) ? "ssm"
         : "spot";
@@ -116,7 +120,11 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         {
             action = SsmApi.OperationOf(request);
         }
-        else if (service != "spot")
+        else if (service == "monitoring" && CloudWatchApi.JsonActionOf(request) is { } jsonAction)
+        {
+            action = jsonAction;
+        }
+        else if (service is not ("spot" or "metrics"))
         {
             request.EnableBuffering();
             if (request.HasFormContentType)
@@ -135,7 +143,9 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         var fault = Faults.Match(service, request.Method, path, action, isMutating);
         try
         {
-            var refusal = service == "spot" ? CheckSpot(context, path) : await AwsAuthentication.CheckAsync(context, Options).ConfigureAwait(false);
+            var refusal = service == "spot" ? CheckSpot(context, path)
+                : service == "metrics" ? null
+                : await AwsAuthentication.CheckAsync(context, Options).ConfigureAwait(false);
             if (refusal is not null)
             {
                 await refusal(context).ConfigureAwait(false);
@@ -151,6 +161,11 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         }
         finally
         {
+            if (isMutating)
+            {
+                State.CaptureTraffic();
+            }
+
             Calls.Add(new EmulatorCall(sequence, time, service, request.Method, path, action, isMutating,
                 context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode, fault?.ToString()));
         }
@@ -323,6 +338,11 @@ internal static class AwsErrors
         if (service == "ssm")
         {
             return SsmApi.WriteErrorAsync(context, status, code, message);
+        }
+
+        if (service == "monitoring")
+        {
+            return CloudWatchApi.WriteErrorAsync(context, status, code, message);
         }
 
         context.Response.StatusCode = status;
