@@ -48,6 +48,15 @@ public sealed class EmulatorOptions
     /// <summary>Spot's per-minute limit per route × method; 0 (default) does not limit.</summary>
     public int SpotRequestsPerMinute { get; set; }
 
+    /// <summary>
+    /// The traffic each healthy instance brings in, in requests per second of the emulator's clock (see
+    /// <see cref="EmulatorState.GetGroupTraffic"/>, CloudWatch's <c>RequestCount</c> and <c>/metrics</c>). Default 10.
+    /// </summary>
+    public double RequestsPerInstancePerSecond { get; set; } = 10;
+
+    /// <summary>CloudWatch's limit: calls per second (of the emulator's clock) over all actions; 0 (default) does not limit.</summary>
+    public int CloudWatchRequestsPerSecond { get; set; }
+
     /// <summary>The port to listen on (127.0.0.1); 0 picks a free one.</summary>
     public int Port { get; set; }
 }

@@ -134,6 +134,7 @@ public sealed partial class EmulatorState
                 Protocol = port == 443 ? "HTTPS" : "HTTP",
                 DefaultActions = [ForwardAction(forwardTargetGroupArn)],
             });
+            CaptureTraffic();
             return arn;
         }
     }

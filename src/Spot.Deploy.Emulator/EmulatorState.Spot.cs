@@ -73,7 +73,7 @@ public sealed partial class EmulatorState
             var spotGroup = AddSpotGroup(id ?? NewId("sig"), document, createdAt, updatedAt);
             var image = SpotDocuments.ImageId(spotGroup.Document);
             ReconcileSpotGroup(spotGroup, now - BootTimeOf(image) - Options.HealthCheckDelay);
-
+            CaptureTraffic();
             return spotGroup.Id;
         }
     }
@@ -119,6 +119,7 @@ public sealed partial class EmulatorState
         lock (Gate)
         {
             _neverHealthyImages.Add(imageId);
+            CaptureTraffic();
         }
     }
 

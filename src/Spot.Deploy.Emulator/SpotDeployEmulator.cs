@@ -82,6 +82,8 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         ElbApi.Map(app, emulator);
         SsmApi.Map(app, emulator);
         CallLogApi.Map(app, emulator);
+        CloudWatchApi.Map(app, emulator);
+        PrometheusExposition.Map(app, emulator);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var root = new Uri(app.Urls.First().TrimEnd('/') + "/");
         emulator.SpotBaseAddress = root;
@@ -99,9 +101,11 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary><c>ec2</c>, <c>elasticloadbalancing</c>, <c>ssm</c> (the AWS signing names) or <c>spot</c>, by path prefix.</summary>
+    /// <summary><c>ec2</c>, <c>elasticloadbalancing</c>, <c>ssm</c>, <c>monitoring</c> (the AWS signing names), <c>metrics</c> or <c>spot</c>, by path.</summary>
     internal static string ServiceOf(string path) =>
-        path.StartsWith(Ec2Prefix, StringComparison.Ordinal) ? "ec2"
+        path == MetricsPath ? "metrics"
+        : path.StartsWith(CloudWatchPrefix, StringComparison.Ordinal) ? "monitoring"
+        : path.StartsWith(Ec2Prefix, StringComparison.Ordinal) ? "ec2"
         : path.StartsWith(ElasticLoadBalancingPrefix, StringComparison.Ordinal) ? "elasticloadbalancing"
         : path.StartsWith(SsmPrefix, StringComparison.Ordinal) ? "ssm"
         : "spot";
@@ -128,7 +132,11 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         {
             action = SsmApi.OperationOf(request);
         }
-        else if (service != "spot")
+        else if (service == "monitoring" && CloudWatchApi.JsonActionOf(request) is { } jsonAction)
+        {
+            action = jsonAction;
+        }
+        else if (service is not ("spot" or "metrics"))
         {
             request.EnableBuffering();
             if (request.HasFormContentType)
@@ -147,7 +155,9 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         var fault = Faults.Match(service, request.Method, path, action, isMutating);
         try
         {
-            var refusal = service == "spot" ? CheckSpot(context, path) : await AwsAuthentication.CheckAsync(context, Options).ConfigureAwait(false);
+            var refusal = service == "spot" ? CheckSpot(context, path)
+                : service == "metrics" ? null
+                : await AwsAuthentication.CheckAsync(context, Options).ConfigureAwait(false);
             if (refusal is not null)
             {
                 await refusal(context).ConfigureAwait(false);
@@ -163,6 +173,11 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         }
         finally
         {
+            if (isMutating)
+            {
+                State.CaptureTraffic();
+            }
+
             Calls.Add(new EmulatorCall(sequence, time, service, request.Method, path, action, isMutating,
                 context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted ? 0 : context.Response.StatusCode, fault?.ToString()));
         }
@@ -335,6 +350,11 @@ internal static class AwsErrors
         if (service == "ssm")
         {
             return SsmApi.WriteErrorAsync(context, status, code, message);
+        }
+
+        if (service == "monitoring")
+        {
+            return CloudWatchApi.WriteErrorAsync(context, status, code, message);
         }
 
         context.Response.StatusCode = status;

@@ -138,3 +138,34 @@ public sealed class PostgreSqlPrerequisiteTests : IDisposable
         Prerequisites.FindPostgreSqlBin(_ => null, Path.Combine(_root, "none")).Should().BeNull();
     }
 }
+
+/// <summary>The Prometheus check: the server on PATH, version 2 or later, else one sentence saying how to install it.</summary>
+public sealed class PrometheusPrerequisiteTests : IDisposable
+{
+    private readonly string _bin = Directory.CreateTempSubdirectory("spot-deploy-prom-prereq-").FullName;
+
+    public void Dispose() => Directory.Delete(_bin, recursive: true);
+
+    private string? Check(string? reported)
+    {
+        File.WriteAllText(Path.Combine(_bin, OperatingSystem.IsWindows() ? "prometheus.exe" : "prometheus"), "");
+        return Prerequisites.Check(Prerequisite.Prometheus, n => n == "PATH" ? _bin : null, _ => reported);
+    }
+
+    [Fact]
+    public void OnPath_DebianVersionTwo_NothingMissing() =>
+        Check("prometheus, version 2.42.0+ds (branch: debian/sid, revision: 2.42.0+ds-5+deb12u1)").Should().BeNull();
+
+    [Fact]
+    public void OnPath_DoesNotStart_OneSentenceSayingHowToInstall()
+    {
+        var reason = Check(null);
+
+        reason.Should().Contain("does not start").And.Contain("apt-get install prometheus").And.EndWith(".");
+        reason.Should().NotContain("\n");
+    }
+
+    [Fact]
+    public void NotOnPath_OneSentence() =>
+        Prerequisites.Check(Prerequisite.Prometheus, n => n == "PATH" ? _bin : null, _ => "prometheus, version 2.42.0").Should().StartWith("Prometheus is not on PATH: ");
+}

@@ -11,6 +11,9 @@ public enum Prerequisite
 
     /// <summary>PostgreSQL 12 or later: <c>initdb</c>, <c>pg_ctl</c> and <c>postgres</c>, on PATH or in <c>/usr/lib/postgresql/&lt;version&gt;/bin</c> (Debian).</summary>
     PostgreSql,
+
+    /// <summary>Prometheus 2 or later: the <c>prometheus</c> server on PATH (Debian: the <c>prometheus</c> package).</summary>
+    Prometheus,
 }
 
 /// <summary>Thrown when a test needs a program the machine does not have; the message is one sentence saying which and how to install it.</summary>
@@ -64,6 +67,7 @@ public static class Prerequisites
         {
             Prerequisite.Node => CheckNode(environment, version),
             Prerequisite.PostgreSql => CheckPostgreSql(environment, version),
+            Prerequisite.Prometheus => CheckPrometheus(environment, version),
             _ => throw new ArgumentOutOfRangeException(nameof(prerequisite), prerequisite, null),
         };
     }
@@ -82,6 +86,22 @@ public static class Prerequisites
         }
 
         return FindOnPath("npm", environment) is null ? "npm is not on PATH: " + Install : null;
+    }
+
+    private static string? CheckPrometheus(Func<string, string?> environment, Func<string, string?> version)
+    {
+        const string Install = "install Prometheus 2 or later (Debian: apt-get install prometheus) to run the tests that scrape the emulator with a real Prometheus.";
+        if (FindOnPath("prometheus", environment) is not { } prometheus)
+        {
+            return "Prometheus is not on PATH: " + Install;
+        }
+
+        // "prometheus, version 2.42.0+ds (branch: debian/sid, …)"
+        var reported = version(prometheus);
+        var number = reported?.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "version").Skip(1).FirstOrDefault()?.Split('.')[0];
+        return number is null || !int.TryParse(number, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var major) || major < 2
+            ? $"Prometheus at {prometheus} is too old or does not start ({reported?.Trim() ?? "no version"}): " + Install
+            : null;
     }
 
     private static string? CheckPostgreSql(Func<string, string?> environment, Func<string, string?> version)

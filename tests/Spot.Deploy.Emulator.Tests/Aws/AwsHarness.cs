@@ -35,17 +35,19 @@ internal sealed class AwsHarness : IAsyncDisposable
 
     public AwsConnection Aws { get; }
 
-    public static async Task<AwsHarness> StartAsync()
+    public static async Task<AwsHarness> StartAsync(Action<EmulatorOptions>? configure = null)
     {
         var clock = new VirtualClock(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero));
-        var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
+        var options = new EmulatorOptions
         {
             TimeProvider = clock,
             AwsAccessKeyId = AccessKey,
             AwsSecretAccessKey = SecretKey,
             Region = Region,
             AwsAccountId = Account,
-        });
+        };
+        configure?.Invoke(options);
+        var emulator = await SpotDeployEmulator.StartAsync(options);
         return new AwsHarness(clock, emulator);
     }
 
@@ -70,6 +72,10 @@ internal sealed class AwsHarness : IAsyncDisposable
     /// <summary>Sends a signed ELBv2 call: <c>Action</c> and <c>Version</c> are added.</summary>
     public Task<RawAnswer> ElbAsync(string action, params (string Name, string Value)[] parameters) =>
         SendAsync(Emulator.ElasticLoadBalancingEndpoint, "elasticloadbalancing", Form(action, "2015-12-01", parameters));
+
+    /// <summary>Sends a signed CloudWatch query-protocol call: <c>Action</c> and <c>Version</c> are added.</summary>
+    public Task<RawAnswer> CloudWatchAsync(string action, params (string Name, string Value)[] parameters) =>
+        SendAsync(Emulator.CloudWatchEndpoint, "monitoring", Form(action, "2010-08-01", parameters));
 
     /// <summary>
     /// Signs <paramref name="body"/> with AWSSDK.Core's public AWSSigV4Signer (through Spot.Deploy.Aws's AwsSigner) and posts it, after letting

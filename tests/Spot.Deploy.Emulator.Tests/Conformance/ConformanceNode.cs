@@ -10,7 +10,8 @@ internal static class ConformanceNode
         Path.Combine("@apidevtools", "json-schema-ref-parser"),
         "ajv",
         Path.Combine("@aws-sdk", "client-ec2"),
-        Path.Combine("@aws-sdk", "client-elastic-load-balancing-v2"));
+        Path.Combine("@aws-sdk", "client-elastic-load-balancing-v2"),
+        Path.Combine("@aws-sdk", "client-cloudwatch"));
 
     /// <summary>The part of Spot's OpenAPI description the validator reads, kept in this test project (see its NOTICE.md).</summary>
     public static string SpotSpecRoot => Path.Combine(PublicApiListing.RepositoryRoot(), "tests", "Spot.Deploy.Emulator.Tests", "TestData", "spot-openapi", "api");
