@@ -49,6 +49,9 @@ internal sealed class RequestValues
 
     public TimeSpan? SteadyStateTimeout { get; init; }
 
+    /// <summary><c>--bake</c> and <c>--analysis</c> (<see cref="AnalysisInputs"/>).</summary>
+    public (TimeSpan? Bake, Strategies.Analysis? Analysis) Bake { get; init; }
+
     public bool Emulator { get; init; }
 
     public OutputFormat Output { get; init; }
@@ -156,6 +159,7 @@ internal sealed class RequestInputs
     private readonly Option<OutputFormat> _output = Cli.OutputOption();
     private readonly RouteInputs _routes;
     private readonly EndpointInputs _endpoints;
+    private readonly AnalysisInputs _bakes;
 
     public RequestInputs(Command command)
     {
@@ -166,6 +170,7 @@ internal sealed class RequestInputs
 
         _routes = new RouteInputs(command);
         _endpoints = new EndpointInputs(command);
+        _bakes = new AnalysisInputs(command);
     }
 
     public RequestValues Read(ParseResult parse)
@@ -233,6 +238,7 @@ internal sealed class RequestInputs
             GroupId = parse.GetValue(_groupId),
             BatchSize = batch,
             SteadyStateTimeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
+            Bake = _bakes.Read(parse),
             Emulator = parse.GetValue(_emulator),
             Output = parse.GetValue(_output),
             Endpoints = _endpoints.Read(parse),

@@ -50,7 +50,7 @@ public sealed partial class AnalysisContext
     /// <summary>The load balancer's CloudWatch dimension (<c>app/name/id</c>), when known.</summary>
     public string? LoadBalancer { get; init; }
 
-    /// <summary>The deployment's clock (checks time out on it).</summary>
+    /// <summary>The deployment's clock (for checks whose queries take a time range, such as a CloudWatch window).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Which group a new-versus-old comparison is measuring now; null outside comparisons.</summary>

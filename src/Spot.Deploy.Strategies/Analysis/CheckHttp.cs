@@ -2,7 +2,11 @@ using System.Net;
 
 namespace Spot.Deploy.Strategies;
 
-/// <summary>The HTTP client the built-in checks share when none is given, and their per-request timeout on the deployment's clock.</summary>
+/// <summary>
+/// The HTTP client the built-in checks share when none is given, and their per-request timeout — in real time, not on
+/// the deployment's clock: the service asked is a real one whatever clock the deployment runs on (a virtual clock in
+/// tests and the emulator would otherwise time every request out at once).
+/// </summary>
 internal static class CheckHttp
 {
     private static readonly Lazy<HttpClient> Shared = new(() => new HttpClient(new SocketsHttpHandler
@@ -17,9 +21,9 @@ internal static class CheckHttp
     public static HttpClient Default => Shared.Value;
 
     /// <summary>Sends <paramref name="request"/>; a timeout, a refused connection or a cut answer is a <see cref="CheckUnavailableException"/>.</summary>
-    public static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient http, HttpRequestMessage request, TimeSpan timeout, AnalysisContext context, CancellationToken cancellationToken)
+    public static async Task<(HttpStatusCode Status, string Body)> SendAsync(HttpClient http, HttpRequestMessage request, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var limit = new CancellationTokenSource(timeout, context.TimeProvider);
+        using var limit = new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, limit.Token);
         try
         {

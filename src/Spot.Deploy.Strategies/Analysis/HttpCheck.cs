@@ -35,7 +35,7 @@ public sealed class HttpCheck : MetricCheck
     /// <summary>Where the number is in the JSON answer (RFC 6901, e.g. <c>/errorRate</c>); null checks the status only.</summary>
     public string? JsonPointer { get; init; }
 
-    /// <summary>How long one request may take (default 10 s) before the measurement is inconclusive.</summary>
+    /// <summary>How long one request may take, in real time (default 10 s), before the measurement is inconclusive.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The client to send with; null uses one shared by the built-in checks.</summary>
@@ -140,7 +140,7 @@ public sealed class HttpCheck : MetricCheck
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        return await CheckHttp.SendAsync(HttpClient ?? CheckHttp.Default, request, Timeout, context, cancellationToken).ConfigureAwait(false);
+        return await CheckHttp.SendAsync(HttpClient ?? CheckHttp.Default, request, Timeout, cancellationToken).ConfigureAwait(false);
     }
 
     private bool StatusPasses(HttpStatusCode status) =>

@@ -20,7 +20,7 @@ public sealed class PrometheusCheck : MetricCheck
     /// <summary>The PromQL query (placeholders allowed; PromQL's own <c>{label="…"}</c> braces are left alone).</summary>
     public string Query { get; init; } = string.Empty;
 
-    /// <summary>How long one query may take (default 10 s) before the measurement is inconclusive.</summary>
+    /// <summary>How long one query may take, in real time (default 10 s), before the measurement is inconclusive.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>The client to send with; null uses one shared by the built-in checks.</summary>
@@ -37,7 +37,7 @@ public sealed class PrometheusCheck : MetricCheck
         string body;
         try
         {
-            (status, body) = await CheckHttp.SendAsync(HttpClient ?? CheckHttp.Default, request, Timeout, context, cancellationToken).ConfigureAwait(false);
+            (status, body) = await CheckHttp.SendAsync(HttpClient ?? CheckHttp.Default, request, Timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (CheckUnavailableException e)
         {
