@@ -115,16 +115,24 @@ internal static class Cli
             new EventWriter(output, p.GetValue(abandonOutput)), ct)));
         root.Subcommands.Add(abandon);
 
-        var status = new Command("status", "Show an app's revisions (groups), their capacity, image and instance health, and the routes of the listeners given.");
+        root.Subcommands.Add(HistoryCommands.History(output, error));
+        root.Subcommands.Add(HistoryCommands.List(output, error));
+
+        var status = new Command("status", "Show an app's revisions (groups), their capacity, image and instance health, the routes of the listeners given, and its unfinished deployment if the journal holds one.");
         var statusApp = new Argument<string>("app") { Description = "The app (its groups' names start with it)." };
         var statusInputs = new RouteInputs(status);
         var statusEmulator = new Option<bool>("--emulator") { Description = "Show the app in a freshly seeded embedded emulator." };
         var statusOutput = OutputOption();
         var statusEndpoints = new EndpointInputs(status);
+        var statusStateDir = StateDirOption();
+        var statusState = StateStores.StateOption();
         status.Arguments.Add(statusApp);
         status.Options.Add(statusEmulator);
         status.Options.Add(statusOutput);
-        status.SetAction((p, ct) => GuardAsync(error, () => StatusAsync(p.GetValue(statusApp)!, statusInputs.Read(p), p.GetValue(statusEmulator), statusEndpoints.Read(p), new EventWriter(output, p.GetValue(statusOutput)), ct)));
+        status.Options.Add(statusStateDir);
+        status.Options.Add(statusState);
+        status.SetAction((p, ct) => GuardAsync(error, () => StatusAsync(p.GetValue(statusApp)!, statusInputs.Read(p), p.GetValue(statusEmulator), statusEndpoints.Read(p), new EventWriter(output, p.GetValue(statusOutput)),
+            new StoreChoice(p.GetValue(statusStateDir), StateStores.IsPostgres(p.GetValue(statusState), p.GetValue(statusStateDir)), p.GetValue(statusOutput)), ct)));
         root.Subcommands.Add(status);
 
         var emulator = new Command("emulator", "Run the emulator in the foreground (real time) and print its addresses and credentials; stop with Ctrl+C.");
@@ -188,7 +196,7 @@ internal static class Cli
     }
 
     /// <summary>Runs a command, turning its failures into the documented exit codes and messages.</summary>
-    private static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
+    internal static async Task<int> GuardAsync(TextWriter error, Func<Task<int>> run)
     {
         try
         {
@@ -369,7 +377,7 @@ internal static class Cli
     }
 
     /// <summary>A command-line value as typed into a shell: quoted when it holds anything but plain path characters.</summary>
-    private static string Quote(string value) =>
+    internal static string Quote(string value) =>
         value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:@%+=,~".Contains(c, StringComparison.Ordinal))
             ? value
             : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
@@ -571,9 +579,14 @@ internal static class Cli
 
     // ---- status ----
 
-    private static async Task<int> StatusAsync(string app, IReadOnlyList<BlueGreenLoadBalancer> routes, bool emulator, Endpoints endpoints, EventWriter writer, CancellationToken ct)
+    private static async Task<int> StatusAsync(string app, IReadOnlyList<BlueGreenLoadBalancer> routes, bool emulator, Endpoints endpoints, EventWriter writer, StoreChoice store, CancellationToken ct)
     {
-        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(null, false, endpoints, ct);
+        if (emulator && (store.StateDir is not null || store.Postgres))
+        {
+            throw new CliUsageException("--state-dir and --state postgres are not used with --emulator: its journal lives and dies with the command");
+        }
+
+        await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(store.StateDir, store.Postgres, endpoints, ct);
         if (!emulator && routes.Count > 0)
         {
             await Preflight.RequireAwsCredentialsAsync(ct);
@@ -626,6 +639,13 @@ internal static class Cli
         }
 
         result["routes"] = routeArray;
+        var unfinished = await HistoryCommands.UnfinishedOfAppAsync(target.Services.Journal, app, store, ct);
+        if (unfinished is { } found)
+        {
+            lines.Add(found.Line);
+        }
+
+        result["unfinished"] = unfinished?.Json;
         writer.Result(result, string.Join(Environment.NewLine, lines));
         return ExitCodes.Success;
     }

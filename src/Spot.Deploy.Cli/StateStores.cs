@@ -36,21 +36,37 @@ internal static class StateStores
         if (!postgres)
         {
             var dir = stateDir ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".spot-deploy");
-            return (new FileDeploymentJournal(Path.Combine(dir, "journal")), new FileAppLock(Path.Combine(dir, "locks")), null);
+            try
+            {
+                return (new FileDeploymentJournal(Path.Combine(dir, "journal"), null, RunnerName.FromEnvironment()), new FileAppLock(Path.Combine(dir, "locks")), null);
+            }
+            catch (ArgumentException e) when (e.ParamName == "runner")
+            {
+                throw new CliUsageException($"{RunnerName.EnvironmentVariable}: {e.Message}");
+            }
         }
 
         PostgreSqlStoreOptions options;
         try
         {
             options = PostgreSqlStoreOptions.FromEnvironment();
+            options.Runner = RunnerName.FromEnvironment() ?? options.Runner;
         }
         catch (InvalidOperationException e)
         {
             throw new CliUsageException("--state postgres: " + e.Message);
         }
 
-        var store = new PostgreSqlDeploymentStore(options);
-        return (store, store, store);
+        try
+        {
+            var store = new PostgreSqlDeploymentStore(options);
+            return (store, store, store);
+        }
+        catch (ArgumentException e)
+        {
+            // The options' messages never hold the password; a bad SPOT_DEPLOY_RUNNER is named as Runner.
+            throw new CliUsageException("--state postgres: " + e.Message);
+        }
     }
 
     /// <summary>Names the journal in messages: the directory, or the database without its password.</summary>

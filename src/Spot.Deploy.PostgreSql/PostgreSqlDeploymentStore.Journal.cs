@@ -9,7 +9,7 @@ public sealed partial class PostgreSqlDeploymentStore
     /// <inheritdoc />
     public async Task<DeploymentRecord> CreateAsync(DeploymentRecord record, CancellationToken cancellationToken = default)
     {
-        var prepared = JournalRules.PrepareNew(record, Now());
+        var prepared = JournalRules.PrepareNew(record, Now(), _runner);
         prepared = prepared.With(startedAt: Micro(prepared.StartedAt));
         var (request, plan) = Serialize(prepared.Id, () => (Rows.Json(prepared.Request)!, Rows.Json(prepared.Plan)));
         var entries = Serialize(prepared.Id, () => prepared.Entries.Select(e => Rows.Json(e.Data)).ToList());
@@ -25,7 +25,7 @@ public sealed partial class PostgreSqlDeploymentStore
                 insert.Parameters.AddWithValue("started_at", prepared.StartedAt);
                 insert.Parameters.AddWithValue("request", request);
                 insert.Parameters.Add(new NpgsqlParameter("plan", NpgsqlDbType.Text) { Value = (object?)plan ?? DBNull.Value });
-                insert.Parameters.AddWithValue("runner", _runner);
+                insert.Parameters.AddWithValue("runner", prepared.Runner!);
                 if (await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
                     throw JournalRules.Exists(prepared.Id, null);

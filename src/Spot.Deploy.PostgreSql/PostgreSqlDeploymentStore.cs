@@ -13,7 +13,7 @@ namespace Spot.Deploy.PostgreSql;
 /// expired or moved to another runner. Disposing the store stops renewing but releases nothing: leases it still holds
 /// expire after <see cref="PostgreSqlStoreOptions.LeaseTime"/>, as they would if the process died.
 /// </summary>
-public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IAppLock, IAsyncDisposable, IDisposable
+public sealed partial class PostgreSqlDeploymentStore : IDeploymentJournal, IAppLock, IDeploymentHistory, IAsyncDisposable, IDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly StoreSql _sql;

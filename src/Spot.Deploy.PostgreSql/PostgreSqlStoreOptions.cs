@@ -34,7 +34,7 @@ public sealed class PostgreSqlStoreOptions
     /// <summary>True (default) to create and migrate the schema on first use; false when a DBA applies <see cref="PostgreSqlSchema.GetScript"/> by hand (the store then checks the version).</summary>
     public bool MigrateSchema { get; set; } = true;
 
-    /// <summary>Who and where deployments run, stored with each deployment for the history (default <c>user@machine</c>). Must not hold secrets.</summary>
+    /// <summary>Who and where deployments run, stored with each deployment for the history (default <c>user@machine</c>): 1 to 256 characters without control characters. Must not hold secrets.</summary>
     public string Runner { get; set; } = Environment.UserName + "@" + Environment.MachineName;
 
     /// <summary>Options with the connection string of the <see cref="EnvironmentVariable"/> environment variable.</summary>
@@ -97,9 +97,9 @@ public sealed class PostgreSqlStoreOptions
             problems.Add("RenewalInterval must be positive and shorter than LeaseTime (a third of it is usual).");
         }
 
-        if (string.IsNullOrWhiteSpace(Runner))
+        if (!JournalRules.IsValidRunner(Runner))
         {
-            problems.Add("Runner is required (who and where deployments run).");
+            problems.Add($"Runner is required (who and where deployments run): 1 to {JournalRules.MaxRunnerLength} characters without control characters.");
         }
 
         if (problems.Count > 0)

@@ -32,6 +32,7 @@ internal static class Rows
             FinishedAt = reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
             Request = ParseObject(reader.GetString(6), id),
             Plan = reader.IsDBNull(7) ? null : ParseObject(reader.GetString(7), id),
+            Runner = reader.GetString(8),
             Entries = entries,
         };
     }

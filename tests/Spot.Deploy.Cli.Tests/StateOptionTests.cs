@@ -3,6 +3,7 @@ using Spot.Deploy.Strategies;
 namespace Spot.Deploy.Cli.Tests;
 
 /// <summary>--state picks files (--state-dir) or PostgreSQL (connection string from SPOT_DEPLOY_POSTGRES only).</summary>
+[Collection(ProcessEnvironment.Name)]
 public sealed class StateOptionTests
 {
     [Theory]

@@ -14,17 +14,11 @@ public sealed partial class PostgreSqlDeploymentStore
         FROM {schema}.deployments d
         """;
 
-    /// <summary>The deployments of one app, newest first.</summary>
-    /// <param name="appName">The app (compared ordinally).</param>
-    /// <param name="limit">At most this many (1 to 10,000; default 50).</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The deployments, newest first (by start, then id).</returns>
-    /// <exception cref="DeploymentJournalException">The database could not be read.</exception>
+    /// <inheritdoc />
+    /// <remarks>One query; the journal entries are counted, not loaded.</remarks>
     public Task<IReadOnlyList<DeploymentSummary>> GetHistoryAsync(string appName, int limit = 50, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(appName);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, 10_000);
+        HistoryRules.ValidateQuery(appName, limit);
         return SummariesAsync(SummaryColumns + " WHERE d.app_name = @app ORDER BY d.started_at DESC, d.id COLLATE \"C\" DESC LIMIT @limit", command =>
         {
             command.Parameters.AddWithValue("app", appName);
@@ -32,10 +26,7 @@ public sealed partial class PostgreSqlDeploymentStore
         }, cancellationToken);
     }
 
-    /// <summary>The unfinished deployments (running or needing attention) of every app, oldest first.</summary>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The deployments, oldest first.</returns>
-    /// <exception cref="DeploymentJournalException">The database could not be read.</exception>
+    /// <inheritdoc />
     public Task<IReadOnlyList<DeploymentSummary>> GetUnfinishedAsync(CancellationToken cancellationToken = default) =>
         SummariesAsync(SummaryColumns + " WHERE d.status IN ('running', 'needsAttention') ORDER BY d.started_at, d.id COLLATE \"C\"", _ => { }, cancellationToken);
 

@@ -21,6 +21,13 @@ public sealed class DeploymentRecord
     /// <summary>When the deployment started; the journal sets it from its clock when left at its default.</summary>
     public DateTimeOffset StartedAt { get; init; }
 
+    /// <summary>
+    /// Who and where the deployment was started, such as <c>alice@build-7</c> (at most 256 characters, no control
+    /// characters, never a secret); the journal sets it from its own runner setting when left null. Null when read from a
+    /// journal file written before runners were recorded.
+    /// </summary>
+    public string? Runner { get; init; }
+
     /// <summary>The deployment request, without secrets.</summary>
     public JsonObject Request { get; init; } = [];
 
@@ -73,12 +80,14 @@ public sealed class DeploymentRecord
         IReadOnlyList<JournalEntry>? entries = null,
         DateTimeOffset? startedAt = null,
         bool setFinishedAt = false,
-        DateTimeOffset? finishedAt = null) => new()
+        DateTimeOffset? finishedAt = null,
+        string? runner = null) => new()
         {
             Id = Id,
             AppName = AppName,
             Strategy = Strategy,
             StartedAt = startedAt ?? StartedAt,
+            Runner = runner ?? Runner,
             Request = Request,
             Plan = Plan,
             Status = status ?? Status,

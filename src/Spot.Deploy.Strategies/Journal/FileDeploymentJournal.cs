@@ -9,9 +9,10 @@ namespace Spot.Deploy.Strategies;
 /// most the last line without its newline, which readers ignore and the next write cuts off. The header is written
 /// atomically (a temporary file flushed and renamed, then the directory flushed). Writes to one deployment are serialized
 /// within the process; two processes must not write the same deployment (the app lock, <see cref="IAppLock"/>, ensures
-/// that). A file in the earlier format 1 (one document) is read, and rewritten in format 2 by its first write.
+/// that). A file in the earlier format 1 (one document) is read, and rewritten in format 2 by its first write. Each new
+/// record carries its <see cref="Runner"/> (who and where it was started), which the history shows.
 /// </summary>
-public sealed class FileDeploymentJournal : IDeploymentJournal
+public sealed partial class FileDeploymentJournal : IDeploymentJournal, IDeploymentHistory
 {
     private const string Extension = ".json";
     private const int PeekLength = 4096;
@@ -33,14 +34,28 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
     /// <param name="directory">The directory holding the journal files; created on first write.</param>
     /// <param name="timeProvider">The clock for entry times; null for <see cref="TimeProvider.System"/>.</param>
     public FileDeploymentJournal(string directory, TimeProvider? timeProvider)
+        : this(directory, timeProvider, null)
+    {
+    }
+
+    /// <summary>Creates a journal that records who and where deployments are started.</summary>
+    /// <param name="directory">The directory holding the journal files; created on first write.</param>
+    /// <param name="timeProvider">The clock for entry times; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="runner">Who and where deployments are started (<see cref="Runner"/>); null for <c>user@machine</c> of this process.</param>
+    /// <exception cref="ArgumentException"><paramref name="runner"/> is empty, longer than 256 characters or holds control characters.</exception>
+    public FileDeploymentJournal(string directory, TimeProvider? timeProvider, string? runner)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         Directory = Path.GetFullPath(directory);
         _timeProvider = timeProvider ?? TimeProvider.System;
+        Runner = JournalRules.ValidateRunner(runner, nameof(runner));
     }
 
     /// <summary>The full path of the directory holding the journal files.</summary>
     public string Directory { get; }
+
+    /// <summary>Who and where deployments are started (such as <c>alice@build-7</c>): stored in each new record whose <see cref="DeploymentRecord.Runner"/> is null.</summary>
+    public string Runner { get; }
 
     /// <summary>The path of a deployment's journal file.</summary>
     /// <param name="deploymentId">The deployment id.</param>
@@ -54,7 +69,7 @@ public sealed class FileDeploymentJournal : IDeploymentJournal
     /// <inheritdoc />
     public async Task<DeploymentRecord> CreateAsync(DeploymentRecord record, CancellationToken cancellationToken = default)
     {
-        var prepared = JournalRules.PrepareNew(record, _timeProvider.GetUtcNow());
+        var prepared = JournalRules.PrepareNew(record, _timeProvider.GetUtcNow(), Runner);
         var gate = Gate(prepared.Id);
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -6,7 +6,7 @@ namespace Spot.Deploy.Strategies;
 /// and return the same things, and nothing a caller changes after a call leaks into the journal. Thread-safe; lost with
 /// the process.
 /// </summary>
-public sealed class InMemoryDeploymentJournal : IDeploymentJournal
+public sealed partial class InMemoryDeploymentJournal : IDeploymentJournal, IDeploymentHistory
 {
     private readonly object _gate = new();
     private readonly Dictionary<string, Stored> _journals = new(StringComparer.Ordinal);
@@ -20,13 +20,29 @@ public sealed class InMemoryDeploymentJournal : IDeploymentJournal
 
     /// <summary>Creates an empty journal.</summary>
     /// <param name="timeProvider">The clock for entry times; null for <see cref="TimeProvider.System"/>.</param>
-    public InMemoryDeploymentJournal(TimeProvider? timeProvider) => _timeProvider = timeProvider ?? TimeProvider.System;
+    public InMemoryDeploymentJournal(TimeProvider? timeProvider)
+        : this(timeProvider, null)
+    {
+    }
+
+    /// <summary>Creates an empty journal that records who and where deployments are started.</summary>
+    /// <param name="timeProvider">The clock for entry times; null for <see cref="TimeProvider.System"/>.</param>
+    /// <param name="runner">Who and where deployments are started (<see cref="Runner"/>); null for <c>user@machine</c> of this process.</param>
+    /// <exception cref="ArgumentException"><paramref name="runner"/> is empty, longer than 256 characters or holds control characters.</exception>
+    public InMemoryDeploymentJournal(TimeProvider? timeProvider, string? runner)
+    {
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        Runner = JournalRules.ValidateRunner(runner, nameof(runner));
+    }
+
+    /// <summary>Who and where deployments are started: stored in each new record whose <see cref="DeploymentRecord.Runner"/> is null.</summary>
+    public string Runner { get; }
 
     /// <inheritdoc />
     public Task<DeploymentRecord> CreateAsync(DeploymentRecord record, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var prepared = JournalRules.PrepareNew(record, _timeProvider.GetUtcNow());
+        var prepared = JournalRules.PrepareNew(record, _timeProvider.GetUtcNow(), Runner);
         var header = Serialize(prepared.Id, () => JournalFormat.Header(prepared));
         lock (_gate)
         {

@@ -18,9 +18,35 @@ internal static partial class JournalRules
         }
     }
 
-    public static DeploymentRecord PrepareNew(DeploymentRecord record, DateTimeOffset now)
+    /// <summary>The most characters a runner (<see cref="DeploymentRecord.Runner"/>) may have.</summary>
+    public const int MaxRunnerLength = 256;
+
+    /// <summary>Who and where this process runs: <c>user@machine</c>.</summary>
+    public static string DefaultRunner() => Environment.UserName + "@" + Environment.MachineName;
+
+    /// <summary>True for a runner a history can show on one line: 1 to 256 characters, not only white space, no control characters.</summary>
+    public static bool IsValidRunner(string? runner) =>
+        !string.IsNullOrWhiteSpace(runner) && runner.Length <= MaxRunnerLength && !runner.Any(char.IsControl);
+
+    /// <summary>The runner a journal stamps on new records: <paramref name="runner"/>, or <see cref="DefaultRunner"/> when null.</summary>
+    public static string ValidateRunner(string? runner, string paramName)
+    {
+        var value = runner ?? DefaultRunner();
+        return IsValidRunner(value)
+            ? value
+            : throw new ArgumentException(
+                $"A runner (who and where deployments are started, such as user@machine) must be 1 to {MaxRunnerLength} characters without control characters.", paramName);
+    }
+
+    /// <summary>Checks and stamps a new record: entries numbered and timed, the start and the runner set when left unset.</summary>
+    public static DeploymentRecord PrepareNew(DeploymentRecord record, DateTimeOffset now, string runner)
     {
         ArgumentNullException.ThrowIfNull(record);
+        if (record.Runner is not null && !IsValidRunner(record.Runner))
+        {
+            throw new ArgumentException($"The record's runner must be 1 to {MaxRunnerLength} characters without control characters.", nameof(record));
+        }
+
         ValidateId(record.Id);
         ArgumentException.ThrowIfNullOrWhiteSpace(record.AppName, nameof(record));
         ArgumentException.ThrowIfNullOrWhiteSpace(record.Strategy, nameof(record));
@@ -35,7 +61,7 @@ internal static partial class JournalRules
             entries.Add(entry.Stamp(entries.Count + 1, now));
         }
 
-        return record.With(entries: entries, startedAt: record.StartedAt == default ? now : record.StartedAt);
+        return record.With(entries: entries, startedAt: record.StartedAt == default ? now : record.StartedAt, runner: record.Runner ?? runner);
     }
 
     /// <summary>The statuses that end a deployment's story (they set <see cref="DeploymentRecord.FinishedAt"/>).</summary>
