@@ -32,7 +32,7 @@ public class AnalysisFailedException : Exception
     /// <param name="check">The check that failed.</param>
     /// <param name="values">The measurements seen, oldest first.</param>
     public AnalysisFailedException(string where, string check, IReadOnlyList<string> values)
-        : base($"the analysis ({where}) failed: check '{check}' saw {string.Join("; ", values)}")
+        : base($"{where}: check '{check}' failed with {string.Join("; ", values)}")
     {
         Check = check;
         Values = values;
@@ -77,7 +77,7 @@ public class AnalysisInconclusiveException : Exception
     /// <param name="check">The check that was inconclusive.</param>
     /// <param name="values">The measurements seen, oldest first.</param>
     public AnalysisInconclusiveException(string where, string check, IReadOnlyList<string> values)
-        : base($"the analysis ({where}) was inconclusive: check '{check}' saw {string.Join("; ", values)}")
+        : base($"{where}: check '{check}' was inconclusive with {string.Join("; ", values)}")
     {
         Check = check;
         Values = values;

@@ -60,7 +60,7 @@ public sealed class BakeTests : ControlFlowTestBase
 
         var failure = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which;
         failure.Status.Should().Be(DeploymentStatus.RolledBack);
-        failure.Message.Should().Contain("bake after phase 1 of 3 (25 %)").And.Contain("check 'error-rate' saw 0.2 (threshold < 0.05)");
+        failure.Message.Should().Contain("bake after phase 1 of 3 (25 %)").And.Contain("failed at bake after phase 1 of 3 (25 %): check 'error-rate' failed with 0.2 (threshold < 0.05)");
         failure.InnerException.Should().BeOfType<AnalysisFailedException>().Which.Values.Should().Equal("0.2 (threshold < 0.05)");
         GroupState().Should().Equal(Started, "the rollback put everything back");
         progress.Of<StageStartedEvent>().Select(s => s.Name).Should().Equal("setup", "phase 1 of 3 (25 %)");
