@@ -94,8 +94,11 @@ internal static class Cli
                 command.Options.Add(document);
             }
 
+            // A resume bakes before the stages it still has to run when given the same --bake/--analysis again.
+            var bakes = rollback ? null : new AnalysisInputs(command);
+
             command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), StateStores.IsPostgres(p.GetValue(state), p.GetValue(stateDir)), endpoints.Read(p),
-                Options(p.GetValue(onFailure), null, p.GetValue(timeout), p.GetValue(poll)), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
+                AnalysisInputs.Apply(Options(p.GetValue(onFailure), null, p.GetValue(timeout), p.GetValue(poll)), bakes, p), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
             root.Subcommands.Add(command);
         }
 
@@ -424,6 +427,7 @@ internal static class Cli
     {
         // Virtual time: a wait that times out does so at once, so a never-healthy image fails fast.
         var options = Options(v.OnFailure, target.Sandbox is not null ? TimeSpan.FromMinutes(5) : null, (int?)v.SteadyStateTimeout?.TotalSeconds, v.PollInterval);
+        AnalysisInputs.Apply(options, v.Bake.Bake, v.Bake.Analysis);
 
         var services = target.Services;
         switch (strategy)

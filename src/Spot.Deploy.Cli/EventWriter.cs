@@ -190,6 +190,8 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
         TrafficWeightsEvent e => string.Create(CultureInfo.InvariantCulture, $"  traffic: {e.PercentToNew} % to the new group (weights {e.NewWeight}/{e.OldWeight}) on {e.Routes} route(s)"),
         InstancesProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  {e.GroupId}: {e.Healthy}/{e.Target}{Units(e)} healthy ({e.Total} running)"),
         GateEvent e => $"  gate of \"{e.StageName}\": {e.Verdict}{(e.Reason is null ? string.Empty : " - " + e.Reason)}",
+        MeasurementEvent e => string.Create(CultureInfo.InvariantCulture, $"  {e.Where}: {e.Check} #{e.Round} {e.Verdict.ToString().ToUpperInvariant()}{(e.DryRun ? " (dry run)" : string.Empty)} - {e.Detail}"),
+        AnalysisCompletedEvent e => $"  {e.Where}: analysis {e.Verdict}{(e.Reason is null ? string.Empty : " - " + e.Reason)}",
         RollProgressEvent e => string.Create(CultureInfo.InvariantCulture, $"  roll {e.RollId} of {e.GroupId}: {e.Status} {e.Percent:0} %"),
         RollbackStartedEvent e => string.Create(CultureInfo.InvariantCulture, $"ROLLBACK of {e.DeploymentId} ({e.Steps} step(s)): {e.Reason}"),
         DeploymentWarningEvent e => $"  warning: {e.Message}",

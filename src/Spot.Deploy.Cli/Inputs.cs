@@ -52,6 +52,9 @@ internal sealed class RequestValues
     /// <summary><c>--poll-interval</c>: the longest pause between health polls, in seconds.</summary>
     public double? PollInterval { get; init; }
 
+    /// <summary><c>--bake</c> and <c>--analysis</c> (<see cref="AnalysisInputs"/>).</summary>
+    public (TimeSpan? Bake, Strategies.Analysis? Analysis) Bake { get; init; }
+
     public bool Emulator { get; init; }
 
     public OutputFormat Output { get; init; }
@@ -160,6 +163,7 @@ internal sealed class RequestInputs
     private readonly Option<OutputFormat> _output = Cli.OutputOption();
     private readonly RouteInputs _routes;
     private readonly EndpointInputs _endpoints;
+    private readonly AnalysisInputs _bakes;
 
     public RequestInputs(Command command)
     {
@@ -170,6 +174,7 @@ internal sealed class RequestInputs
 
         _routes = new RouteInputs(command);
         _endpoints = new EndpointInputs(command);
+        _bakes = new AnalysisInputs(command);
     }
 
     public RequestValues Read(ParseResult parse)
@@ -238,6 +243,7 @@ internal sealed class RequestInputs
             BatchSize = batch,
             SteadyStateTimeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
             PollInterval = parse.GetValue(_pollInterval),
+            Bake = _bakes.Read(parse),
             Emulator = parse.GetValue(_emulator),
             Output = parse.GetValue(_output),
             Endpoints = _endpoints.Read(parse),

@@ -58,6 +58,15 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <summary>The outcome once finished (succeeded or rolled back explicitly); null before.</summary>
     public DeploymentResult? Result => _result;
 
+    private void RequireBakePoint(CompiledDeployment compiled)
+    {
+        if ((Options.Bake is not null || Options.BakeAnalysis is not null) && !compiled.Stages.Any(s => s.GateBefore))
+        {
+            throw new Planning.DeploymentValidationException("Bake",
+                $"a {compiled.Strategy} deployment has no stage to bake before; bakes run between canary phases and before Blue/Green traffic steps and the swap.");
+        }
+    }
+
     /// <summary>
     /// Dry run: reads the account (groups, AMI, routes), plans, and returns every step and API call with all
     /// numbers, without changing anything and without locking the app.
@@ -69,6 +78,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     {
         Options.Validate();
         var compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
+        RequireBakePoint(compiled);
         return Preview(compiled, Options.SteadyState.RequireTargetGroupHealth && Services.Aws is not null);
     }
 
@@ -119,6 +129,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
             // One story per app: with the lock held, an unfinished deployment in the journal is one whose process is gone.
             var latest = await AppStory.EnsureNoneUnfinishedAsync(Services, appName, cancellationToken).ConfigureAwait(false);
             compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
+            RequireBakePoint(compiled);
             _run = await DeploymentRun.StartAsync(Services, Options, compiled, id, latest, cancellationToken).ConfigureAwait(false);
         }
         catch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spot.Deploy.Planning;
 
 namespace Spot.Deploy.Strategies;
 
@@ -33,6 +34,18 @@ public sealed class DeploymentOptions
     /// <summary>How long a gate may keep answering "wait" before the deployment fails (default 24 h).</summary>
     public TimeSpan GateTimeout { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// How long to watch the new version after each phase's steady state, before the next gated stage (the next canary
+    /// phase, traffic step or swap); null (default) for no bake. During a bake the <see cref="BakeAnalysis"/> is measured.
+    /// </summary>
+    public TimeSpan? Bake { get; set; }
+
+    /// <summary>
+    /// The checks measured during each bake (every <see cref="Analysis.Interval"/>, one measurement per whole interval
+    /// unless <see cref="Analysis.Count"/> says otherwise). Without <see cref="Bake"/>, a bake lasts Interval × Count.
+    /// </summary>
+    public Analysis? BakeAnalysis { get; set; }
+
     /// <summary>How long a Spot roll may take before it is stopped and the deployment fails (default 2 h).</summary>
     public TimeSpan RollTimeout { get; set; } = TimeSpan.FromHours(2);
 
@@ -41,6 +54,7 @@ public sealed class DeploymentOptions
 
     /// <summary>Checks every value; called by every deployment before it starts.</summary>
     /// <exception cref="ArgumentException">A value is out of range (the message names it).</exception>
+    /// <exception cref="DeploymentValidationException">The bake analysis is invalid (the message names the check and field).</exception>
     public void Validate()
     {
         if (!Enum.IsDefined(OnFailure))
@@ -59,6 +73,12 @@ public sealed class DeploymentOptions
             throw new ArgumentException($"GateTimeout must be positive (was {GateTimeout}).", nameof(GateTimeout));
         }
 
+        if (Bake is { } bake && bake <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"Bake must be positive (was {bake}).", nameof(Bake));
+        }
+
+        BakeAnalysis?.Validate();
         if (RollTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"RollTimeout must be positive (was {RollTimeout}).", nameof(RollTimeout));

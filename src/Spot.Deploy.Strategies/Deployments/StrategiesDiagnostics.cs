@@ -84,4 +84,10 @@ internal static partial class DeploymentLog
 
     [LoggerMessage(1212, LogLevel.Warning, "A deployment of {AppName} was refused: deployment {DeploymentId} of the app is unfinished ({Status})")]
     public static partial void Refused(ILogger logger, string appName, string deploymentId, DeploymentStatus status);
+
+    [LoggerMessage(1213, LogLevel.Information, "Deployment {DeploymentId}: {Where}: check {Check} measured {Verdict} (round {Round}): {Detail}; dry run {DryRun}")]
+    public static partial void Measured(ILogger logger, string deploymentId, string where, string check, int round, Spot.Deploy.Planning.MeasurementVerdict verdict, string detail, bool dryRun);
+
+    [LoggerMessage(1214, LogLevel.Information, "Deployment {DeploymentId}: {Where}: analysis {Verdict}: {Reason}")]
+    public static partial void AnalysisEnded(ILogger logger, string deploymentId, string where, Spot.Deploy.Planning.AnalysisVerdict verdict, string? reason);
 }

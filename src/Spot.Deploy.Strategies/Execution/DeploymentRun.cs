@@ -143,6 +143,7 @@ internal sealed class DeploymentRun
         var info = Compiled.Stages[stage];
         if (askGate && info.GateBefore)
         {
+            await Bakes.RunAsync(this, stage, _state.NewGroupId, cancellationToken).ConfigureAwait(false);
             await Gates.PassAsync(this, stage, cancellationToken).ConfigureAwait(false);
         }
 
