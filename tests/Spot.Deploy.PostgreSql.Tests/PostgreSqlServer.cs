@@ -99,11 +99,24 @@ public sealed class PostgreSqlServer : IAsyncDisposable
 
     private string Settings => $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={Root} -c fsync=off -c max_connections=200";
 
-    /// <summary>"pid start-ticks" of a process: what identifies it even after its id is reused.</summary>
+    /// <summary>
+    /// "pid start" of a process: what identifies it even after its id is reused. On Linux the start is the kernel's own
+    /// count of clock ticks since boot (<c>/proc/PID/stat</c>, field 22), the same number in every process that reads it;
+    /// <see cref="Process.StartTime"/> is derived from the reader's idea of the boot time and differs by milliseconds from
+    /// one test process to another — which made parallel test projects sweep each other's live clusters.
+    /// </summary>
     private static string Owner(int pid)
     {
+        var stat = $"/proc/{pid}/stat";
+        if (File.Exists(stat))
+        {
+            var text = File.ReadAllText(stat);
+            var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+            return FormattableString.Invariant($"{pid} {fields[19]}");
+        }
+
         using var process = Process.GetProcessById(pid);
-        return FormattableString.Invariant($"{pid} {process.StartTime.ToUniversalTime().Ticks}");
+        return FormattableString.Invariant($"{pid} {process.StartTime.ToUniversalTime().Ticks / TimeSpan.TicksPerSecond}");
     }
 
     private static bool IsAlive(string owner)
@@ -118,7 +131,7 @@ public sealed class PostgreSqlServer : IAsyncDisposable
         {
             return Owner(pid) == owner.Trim();
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception or IOException)
         {
             return false;
         }

@@ -60,7 +60,7 @@ public sealed class RunnerTakeoverTests(RunnersFixture fixture, ITestOutputHelpe
         using var _ = emulator;
         using var runner = CliProcess.Start(await DeployAsync(emulator), environment);
         var id = await MidPhaseAsync(runner, database, emulator);
-        await FreezeBetweenCallsAsync(runner, database, id);
+        await FreezeBetweenCallsAsync(runner, database, emulator, id);
 
         await WaitForAsync(() => database.LeaseFreeAsync(App), "the frozen runner's lease to expire");
         var rollback = await CliProcess.RunAsync(["rollback", id, "--state", "postgres", "--poll-interval", "0.25", .. emulator.EndpointFlags], environment, Timeout);
@@ -101,17 +101,21 @@ public sealed class RunnerTakeoverTests(RunnersFixture fixture, ITestOutputHelpe
     }
 
     /// <summary>
-    /// SIGSTOP while the runner waits for health, never between an intent and its call or result (a call already announced may
-    /// still go out after a takeover: the documented limit of fencing). Tried again a little later when it lands there.
+    /// SIGSTOP while the runner waits for health, never between an intent and its call (a call already announced may
+    /// still go out after a takeover: the documented limit of fencing). The runner is past its last intent's call when the
+    /// emulator has answered at least one mutating call per intent in the journal (a scale step's result is written only
+    /// after its wait for health, so "the last entry is a result" alone is rare). Tried again a little later otherwise.
     /// </summary>
-    private static async Task FreezeBetweenCallsAsync(CliProcess runner, RunnerDatabase database, string id)
+    private static async Task FreezeBetweenCallsAsync(CliProcess runner, RunnerDatabase database, EmulatorProcess emulator, string id)
     {
         var seen = new List<string>();
         for (var attempt = 0; attempt < 50; attempt++)
         {
             await runner.FreezeAsync();
             var entries = await database.EntriesAsync(id);
-            if (entries.Count > 0 && entries[^1].Kind != "intent")
+            var intents = entries.Count(e => e.Kind == "intent");
+            var changes = (await emulator.CallsAsync()).Count(c => c.IsMutating);
+            if (entries.Count > 0 && (entries[^1].Kind != "intent" || changes >= intents))
             {
                 return;
             }
