@@ -29,6 +29,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     public const string SsmPrefix = "/ssm";
 
     private readonly WebApplication _app;
+    private readonly SpotRateLimit _spotRateLimit;
 
     private SpotDeployEmulator(WebApplication app, EmulatorOptions options)
     {
@@ -37,6 +38,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         State = new EmulatorState(options);
         Faults = new FaultInjector(options.RandomSeed);
         Calls = new CallLog();
+        _spotRateLimit = new SpotRateLimit(options);
     }
 
     /// <summary>The settings in force.</summary>
@@ -67,6 +69,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     public static async Task<SpotDeployEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SpotRateLimitWindow, TimeSpan.Zero, nameof(options.SpotRateLimitWindow));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port}"));
@@ -78,6 +81,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         Ec2Api.Map(app, emulator);
         ElbApi.Map(app, emulator);
         SsmApi.Map(app, emulator);
+        EmulatorStatsApi.Map(app, emulator);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var root = new Uri(app.Urls.First().TrimEnd('/') + "/");
         emulator.SpotBaseAddress = root;
@@ -110,6 +114,13 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         var request = context.Request;
         context.Items[SpotErrors.ClockKey] = Options.TimeProvider;
         var path = request.Path.Value ?? "/";
+        if (path.StartsWith(EmulatorStatsApi.Prefix, StringComparison.Ordinal))
+        {
+            // The emulator's own endpoint: no service's, so neither authenticated, limited, faulted nor logged.
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var service = ServiceOf(path);
         string? action = null;
         if (service == "ssm")
@@ -156,8 +167,6 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         }
     }
 
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _spotWindows = new(StringComparer.Ordinal);
-
     private Func<HttpContext, Task>? CheckSpot(HttpContext context, string path)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -171,33 +180,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
             return c => SpotErrors.WriteAsync(c, 401, "ACCOUNT_DOES_NOT_EXIST", "The accountId is missing or not an account of this token.");
         }
 
-        if (Options.SpotRequestsPerMinute > 0)
-        {
-            var key = context.Request.Method + " " + IdSegment().Replace(path, "/{id}");
-            var now = Options.TimeProvider.GetUtcNow();
-            lock (_spotWindows)
-            {
-                if (!_spotWindows.TryGetValue(key, out var window))
-                {
-                    _spotWindows[key] = window = new Queue<DateTimeOffset>();
-                }
-
-                while (window.Count > 0 && now - window.Peek() >= TimeSpan.FromMinutes(1))
-                {
-                    window.Dequeue();
-                }
-
-                if (window.Count >= Options.SpotRequestsPerMinute)
-                {
-                    var reset = (int)Math.Ceiling((window.Peek() + TimeSpan.FromMinutes(1) - now).TotalSeconds);
-                    return c => SpotErrors.WriteRateLimitedAsync(c, Options.SpotRequestsPerMinute, reset);
-                }
-
-                window.Enqueue(now);
-            }
-        }
-
-        return null;
+        return _spotRateLimit.Check(context, IdSegment().Replace(path, "/{id}"));
     }
 
     private async Task ApplyFaultAsync(HttpContext context, RequestDelegate next, FaultRule fault, string service)
