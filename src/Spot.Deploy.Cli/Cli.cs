@@ -129,7 +129,8 @@ internal static class Cli
         var seedApp = new Option<string?>("--seed-app") { Description = "Also seed a running group of this app (2/2/4 on web-1.0)." };
         emulator.Options.Add(port);
         emulator.Options.Add(seedApp);
-        emulator.SetAction((p, ct) => GuardAsync(error, () => EmulatorAsync(p.GetValue(port), p.GetValue(seedApp), output, ct)));
+        var rateLimit = new EmulatorRateLimitInputs(emulator);
+        emulator.SetAction((p, ct) => GuardAsync(error, () => EmulatorAsync(p.GetValue(port), p.GetValue(seedApp), rateLimit.Read(p), output, ct)));
         root.Subcommands.Add(emulator);
         return root;
     }
@@ -628,9 +629,9 @@ internal static class Cli
 
     // ---- emulator ----
 
-    private static async Task<int> EmulatorAsync(int port, string? seedApp, TextWriter output, CancellationToken ct)
+    private static async Task<int> EmulatorAsync(int port, string? seedApp, Action<Spot.Deploy.Emulator.EmulatorOptions> configure, TextWriter output, CancellationToken ct)
     {
-        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, ct);
+        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, configure, ct);
         if (seedApp is not null)
         {
             sandbox.SeedApp(seedApp, new Capacity(2, 2, 4), sandbox.BlueTargetGroup, revision: false);
@@ -641,6 +642,11 @@ internal static class Cli
         await output.WriteLineAsync($"EC2 endpoint:    {sandbox.Emulator.Ec2Endpoint}");
         await output.WriteLineAsync($"ELBv2 endpoint:  {sandbox.Emulator.ElasticLoadBalancingEndpoint}");
         await output.WriteLineAsync($"SSM endpoint:    {sandbox.Emulator.SystemsManagementEndpoint}");
+        await output.WriteLineAsync($"Stats:           {sandbox.Emulator.StatsEndpoint}");
+        if (EmulatorRateLimitInputs.Describe(o) is { } limit)
+        {
+            await output.WriteLineAsync(limit);
+        }
         await output.WriteLineAsync($"SPOTINST_TOKEN={o.SpotToken}  SPOTINST_ACCOUNT={o.AccountId}  (emulator-only credentials)");
         await output.WriteLineAsync($"AWS region {o.Region}; any access key is accepted{(o.AwsAccessKeyId is null ? string.Empty : " (" + o.AwsAccessKeyId + ")")}");
         await output.WriteLineAsync($"images: {Sandbox.ImageV1} web-1.0, {Sandbox.ImageV2} web-2.0, {Sandbox.BrokenImage} web-3.0 (never healthy)");

@@ -51,16 +51,18 @@ internal sealed class Sandbox : IAsyncDisposable
     /// <summary>Virtual time (auto-advancing): a deployment takes milliseconds; or real time with 3 s boots and 2 s to health.</summary>
     public bool IsVirtual => Clock is Spot.Deploy.Emulator.VirtualTimeProvider;
 
-    public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, CancellationToken cancellationToken = default)
+    public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, Action<EmulatorOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         TimeProvider clock = realTime ? TimeProvider.System : new Spot.Deploy.Emulator.VirtualTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
-        var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
+        var options = new EmulatorOptions
         {
             Port = port,
             TimeProvider = clock,
             BootTime = realTime ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30),
             HealthCheckDelay = realTime ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30),
-        }, cancellationToken);
+        };
+        configure?.Invoke(options);
+        var emulator = await SpotDeployEmulator.StartAsync(options, cancellationToken);
         var spot = new ElastigroupClient(new ElastigroupClientOptions
         {
             BaseAddress = emulator.SpotBaseAddress,

@@ -65,6 +65,12 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     /// <summary>The SSM endpoint (use as <c>AwsConnectionOptions.SystemsManagementEndpoint</c>, or an SSM client's <c>ServiceURL</c>).</summary>
     public Uri SystemsManagementEndpoint { get; private set; } = null!;
 
+    /// <summary>
+    /// <c>GET</c> it for the emulator's counts as JSON — Spot calls, Spot calls answered 429, AWS calls, the rate limit in
+    /// force — from another process (no credentials needed; not a call of any service).
+    /// </summary>
+    public Uri StatsEndpoint { get; private set; } = null!;
+
     /// <summary>Starts an emulator on 127.0.0.1 (an ephemeral port unless <see cref="EmulatorOptions.Port"/> is set).</summary>
     public static async Task<SpotDeployEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -88,6 +94,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         emulator.Ec2Endpoint = new Uri(root, Ec2Prefix.TrimStart('/') + "/");
         emulator.ElasticLoadBalancingEndpoint = new Uri(root, ElasticLoadBalancingPrefix.TrimStart('/') + "/");
         emulator.SystemsManagementEndpoint = new Uri(root, SsmPrefix.TrimStart('/') + "/");
+        emulator.StatsEndpoint = new Uri(root, EmulatorStatsApi.Prefix.TrimStart('/') + "/stats");
         return emulator;
     }
 

@@ -56,8 +56,8 @@ public abstract class SpotRateLimitTests : SpotEmulatorTestBase
         }
 
         using var http = new HttpClient();
-        var stats = JsonNode.Parse(await http.GetStringAsync(new Uri(Emulator.SpotBaseAddress, "_emulator/stats")))!;
-        var again = JsonNode.Parse(await http.GetStringAsync(new Uri(Emulator.SpotBaseAddress, "_emulator/stats")))!;
+        var stats = JsonNode.Parse(await http.GetStringAsync(Emulator.StatsEndpoint))!;
+        var again = JsonNode.Parse(await http.GetStringAsync(Emulator.StatsEndpoint))!;
 
         stats["spot"]!["calls"]!.GetValue<int>().Should().Be(Limit + 2);
         stats["spot"]!["rateLimited"]!.GetValue<int>().Should().Be(2);
