@@ -9,8 +9,8 @@ namespace Spot.Deploy.Elastigroup;
 /// <item>a 429 pauses every call until its reset (at most <see cref="MaxPause"/>) plus jitter, so runners refused
 /// together do not come back together;</item>
 /// <item>AIMD: the first 429 of a pause halves the rate the process sent at (all routes), and calls are then paced to that
-/// rate, which recovers linearly by <see cref="RecoveryPerMinute"/> of itself per minute until it is back where the
-/// decrease began, when pacing ends;</item>
+/// rate (bursts of up to <see cref="Burst"/> allowed), which recovers linearly by <see cref="RecoveryPerMinute"/> of itself
+/// per minute until it is back where the decrease began, when pacing ends;</item>
 /// <item><c>X-RateLimit-Remaining</c>: when a route's answer says only a few calls remain (a fifth of
 /// <c>X-RateLimit-Limit</c> or fewer), its next calls are spread over the time left until the reset; at 0 they wait for
 /// it.</item>
@@ -29,8 +29,11 @@ internal sealed class SpotAdaptiveRate
     /// <summary>The factor a 429 applies to the rate.</summary>
     internal const double Decrease = 0.5;
 
-    /// <summary>How much of the decreased rate comes back per minute without a 429 (0.2: back to double in 5 minutes).</summary>
-    internal const double RecoveryPerMinute = 0.2;
+    /// <summary>How much of the decreased rate comes back per minute without a 429 (1: back to double in a minute, Spot's window).</summary>
+    internal const double RecoveryPerMinute = 1;
+
+    /// <summary>How many calls pacing lets go at once.</summary>
+    internal const int Burst = 3;
 
     private static readonly TimeSpan Horizon = TimeSpan.FromMinutes(1);
 
@@ -98,13 +101,18 @@ internal sealed class SpotAdaptiveRate
 
             if (Permitted(now) is { } rate)
             {
-                if (_nextPaced > start)
+                // GCRA: calls are due one spacing apart, but up to Burst of them may go at once (a deployment's steps come
+                // in small bursts: list, create, resize), so pacing slows the rate, not every step.
+                var spacing = TimeSpan.FromMinutes(1 / rate);
+                var due = _nextPaced > start ? _nextPaced : start;
+                var earliest = due - (spacing * (Burst - 1));
+                if (earliest > start)
                 {
-                    start = _nextPaced;
+                    start = earliest;
                     reason = string.Create(CultureInfo.InvariantCulture, $"paced to {rate:0.#} calls/min after a 429");
                 }
 
-                _nextPaced = start + TimeSpan.FromMinutes(1 / rate);
+                _nextPaced = due + spacing;
             }
 
             if (_budgets.TryGetValue(key, out var budget))

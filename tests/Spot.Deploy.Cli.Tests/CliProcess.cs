@@ -43,6 +43,9 @@ internal sealed class CliProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>Starts <c>spot-deploy</c> with the arguments; the environment given is added to (null: removed from) the test's.</summary>
     public static CliProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment)
     {

@@ -55,9 +55,9 @@ internal sealed partial class EmulatorProcess : IDisposable
     public string[] EndpointFlags =>
         ["--spot-url", SpotApi.ToString(), "--ec2-endpoint", Ec2Endpoint.ToString(), "--elb-endpoint", ElbEndpoint.ToString()];
 
-    public static async Task<EmulatorProcess> StartAsync(string seedApp)
+    public static async Task<EmulatorProcess> StartAsync(string seedApp, params string[] moreArguments)
     {
-        var process = CliProcess.Start(["emulator", "--seed-app", seedApp], new Dictionary<string, string?>());
+        var process = CliProcess.Start(["emulator", "--seed-app", seedApp, .. moreArguments], new Dictionary<string, string?>());
         try
         {
             await process.WaitUntilAsync(() => Task.FromResult(process.Output.Contains("Press Ctrl+C to stop.", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "the emulator to print its addresses");

@@ -86,9 +86,11 @@ public sealed class SpotAdaptiveRateTests
         var backOff = rate.Observe(Key, rateLimited: true, RateLimited(5))!.Value;
 
         backOff.PermittedPerMinute.Should().BeApproximately(60, 0.01, "half of the 120 calls a minute sent");
-        var first = rate.Reserve(Key).Delay;
-        var second = rate.Reserve(OtherKey).Delay;
-        second.Should().Be(first + TimeSpan.FromSeconds(1), "60 calls a minute, whatever the route: one a second");
+        var delays = Enumerable.Range(0, 6).Select(i => rate.Reserve(i % 2 == 0 ? Key : OtherKey).Delay).ToList();
+
+        delays.Skip(1).Should().AllSatisfy(d => d.Should().BeGreaterThanOrEqualTo(delays[0]));
+        delays.Select(d => (d - delays[0]).TotalSeconds).Should().Equal([0, 0, 0, 1, 2, 3],
+            "60 calls a minute, whatever the route: a burst of three when the pause ends, then one a second");
     }
 
     [Fact]
@@ -119,7 +121,7 @@ public sealed class SpotAdaptiveRateTests
         }
 
         permitted.Should().BeInDescendingOrder();
-        permitted[1].Should().BeLessThanOrEqualTo(permitted[0] / 2 + 0.5);
+        permitted[1].Should().BeLessThanOrEqualTo(permitted[0] * 0.55, "halved again (from a rate that recovered a little during the pause)");
         permitted[^1].Should().Be(SpotAdaptiveRate.MinimumPerMinute);
     }
 
@@ -131,17 +133,14 @@ public sealed class SpotAdaptiveRateTests
         rate.Observe(Key, rateLimited: true, RateLimited(1));
 
         var afterDecrease = rate.PermittedPerMinute;
-        _clock.Advance(TimeSpan.FromMinutes(1));
-        var afterOneMinute = rate.PermittedPerMinute;
-        _clock.Advance(TimeSpan.FromMinutes(2.5));
-        var afterThreeAndAHalf = rate.PermittedPerMinute;
-        _clock.Advance(TimeSpan.FromMinutes(1.5));
-        var afterFive = rate.PermittedPerMinute;
+        _clock.Advance(TimeSpan.FromMinutes(0.5));
+        var afterHalfAMinute = rate.PermittedPerMinute;
+        _clock.Advance(TimeSpan.FromMinutes(0.5));
+        var afterAMinute = rate.PermittedPerMinute;
 
         afterDecrease.Should().BeApproximately(60, 0.01);
-        afterOneMinute.Should().BeApproximately(72, 0.01, "a fifth of the decreased rate comes back each minute");
-        afterThreeAndAHalf.Should().BeApproximately(102, 0.01);
-        afterFive.Should().BeNull("back at the 120 calls a minute the decrease began from: no more pacing");
+        afterHalfAMinute.Should().BeApproximately(60 + (60 * SpotAdaptiveRate.RecoveryPerMinute / 2), 0.01, "the decreased rate comes back linearly");
+        afterAMinute.Should().BeNull("back at the 120 calls a minute the decrease began from: no more pacing");
         rate.Reserve(Key).Delay.Should().Be(TimeSpan.Zero);
     }
 
