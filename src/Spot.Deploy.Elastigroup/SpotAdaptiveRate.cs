@@ -8,7 +8,7 @@ namespace Spot.Deploy.Elastigroup;
 /// <list type="bullet">
 /// <item>a 429 pauses every call until its reset (at most <see cref="MaxPause"/>) plus jitter, so runners refused
 /// together do not come back together;</item>
-/// <item>AIMD: the first 429 of a pause halves the rate the process sent at (all routes), and calls are then paced to that
+/// <item>AIMD: the first 429 of a pause cuts the rate the process sent at (all routes) to <see cref="Decrease"/> of it, and calls are then paced to that
 /// rate (bursts of up to <see cref="Burst"/> allowed), which recovers linearly by <see cref="RecoveryPerMinute"/> of itself
 /// per minute until it is back where the decrease began, when pacing ends;</item>
 /// <item><c>X-RateLimit-Remaining</c>: when a route's answer says only a few calls remain (a fifth of
@@ -23,11 +23,14 @@ internal sealed class SpotAdaptiveRate
     /// <summary>The longest pause a reset can impose: Spot's window. A larger value is not believed.</summary>
     internal static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(1);
 
-    /// <summary>The slowest pace: one call every 10 s.</summary>
-    internal const double MinimumPerMinute = 6;
+    /// <summary>The slowest pace: one call every 5 s.</summary>
+    internal const double MinimumPerMinute = 12;
 
-    /// <summary>The factor a 429 applies to the rate.</summary>
-    internal const double Decrease = 0.5;
+    /// <summary>
+    /// The factor a 429 applies to the rate. 0.7, not TCP's 0.5: runners' calls come in small bursts between waits, and
+    /// halving left four runners well under the account's limit (docs/performance.md).
+    /// </summary>
+    internal const double Decrease = 0.7;
 
     /// <summary>How much of the decreased rate comes back per minute without a 429 (1: back to double in a minute, Spot's window).</summary>
     internal const double RecoveryPerMinute = 1;

@@ -78,19 +78,22 @@ public sealed class SpotAdaptiveRateTests
     }
 
     [Fact]
-    public void Observe429_HalvesTheRateSent_AndPacesCallsToIt()
+    public void Observe429_CutsTheRateSent_AndPacesCallsToIt()
     {
         var rate = Rate();
         Send(rate, 60, TimeSpan.FromSeconds(30));   // 120 calls a minute
 
         var backOff = rate.Observe(Key, rateLimited: true, RateLimited(5))!.Value;
 
-        backOff.PermittedPerMinute.Should().BeApproximately(60, 0.01, "half of the 120 calls a minute sent");
+        var expected = 120 * SpotAdaptiveRate.Decrease;
+        backOff.PermittedPerMinute.Should().BeApproximately(expected, 0.01, "cut from the 120 calls a minute sent");
         var delays = Enumerable.Range(0, 6).Select(i => rate.Reserve(i % 2 == 0 ? Key : OtherKey).Delay).ToList();
 
-        delays.Skip(1).Should().AllSatisfy(d => d.Should().BeGreaterThanOrEqualTo(delays[0]));
-        delays.Select(d => (d - delays[0]).TotalSeconds).Should().Equal([0, 0, 0, 1, 2, 3],
-            "60 calls a minute, whatever the route: a burst of three when the pause ends, then one a second");
+        var spacing = 60 / expected;
+        delays.Select(d => (d - delays[0]).TotalSeconds).Should().Equal(
+            new[] { 0, 0, 0, spacing, 2 * spacing, 3 * spacing },
+            (a, b) => Math.Abs(a - b) < 0.001,
+            "paced whatever the route: a burst of three when the pause ends, then one per spacing");
     }
 
     [Fact]
@@ -103,7 +106,7 @@ public sealed class SpotAdaptiveRateTests
         rate.Observe(OtherKey, rateLimited: true, RateLimited(5));
         var third = rate.Observe(Key, rateLimited: true, RateLimited(5))!.Value;
 
-        third.PermittedPerMinute.Should().BeApproximately(60, 0.01, "calls in flight when the first 429 came were refused for the same reason");
+        third.PermittedPerMinute.Should().BeApproximately(120 * SpotAdaptiveRate.Decrease, 0.01, "calls in flight when the first 429 came were refused for the same reason");
     }
 
     [Fact]
@@ -113,7 +116,7 @@ public sealed class SpotAdaptiveRateTests
         Send(rate, 60, TimeSpan.FromSeconds(30));
         var permitted = new List<double>();
 
-        for (var i = 0; i < 6; i++)
+        for (var i = 0; i < 12; i++)
         {
             var backOff = rate.Observe(Key, rateLimited: true, RateLimited(1))!.Value;
             permitted.Add(backOff.PermittedPerMinute);
@@ -121,7 +124,7 @@ public sealed class SpotAdaptiveRateTests
         }
 
         permitted.Should().BeInDescendingOrder();
-        permitted[1].Should().BeLessThanOrEqualTo(permitted[0] * 0.55, "halved again (from a rate that recovered a little during the pause)");
+        permitted[1].Should().BeLessThanOrEqualTo(permitted[0] * (SpotAdaptiveRate.Decrease + 0.05), "cut again (from a rate that recovered a little during the pause)");
         permitted[^1].Should().Be(SpotAdaptiveRate.MinimumPerMinute);
     }
 
@@ -133,13 +136,14 @@ public sealed class SpotAdaptiveRateTests
         rate.Observe(Key, rateLimited: true, RateLimited(1));
 
         var afterDecrease = rate.PermittedPerMinute;
-        _clock.Advance(TimeSpan.FromMinutes(0.5));
-        var afterHalfAMinute = rate.PermittedPerMinute;
-        _clock.Advance(TimeSpan.FromMinutes(0.5));
+        _clock.Advance(TimeSpan.FromMinutes(0.25));
+        var afterAQuarter = rate.PermittedPerMinute;
+        _clock.Advance(TimeSpan.FromMinutes(0.75));
         var afterAMinute = rate.PermittedPerMinute;
 
-        afterDecrease.Should().BeApproximately(60, 0.01);
-        afterHalfAMinute.Should().BeApproximately(60 + (60 * SpotAdaptiveRate.RecoveryPerMinute / 2), 0.01, "the decreased rate comes back linearly");
+        var decreased = 120 * SpotAdaptiveRate.Decrease;
+        afterDecrease.Should().BeApproximately(decreased, 0.01);
+        afterAQuarter.Should().BeApproximately(decreased * (1 + (SpotAdaptiveRate.RecoveryPerMinute / 4)), 0.01, "the decreased rate comes back linearly");
         afterAMinute.Should().BeNull("back at the 120 calls a minute the decrease began from: no more pacing");
         rate.Reserve(Key).Delay.Should().Be(TimeSpan.Zero);
     }
