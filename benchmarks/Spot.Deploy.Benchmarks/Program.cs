@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Spot.Deploy.Benchmarks.Canary;
 using Spot.Deploy.Benchmarks.Journal;
+using Spot.Deploy.Benchmarks.RateLimit;
 
 if (args.Length > 0 && args[0] == CanaryReport.Command)
 {
@@ -10,6 +11,11 @@ if (args.Length > 0 && args[0] == CanaryReport.Command)
 if (args.Length > 0 && args[0] == JournalLatencyReport.Command)
 {
     return await JournalLatencyReport.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == RunnersReport.Command)
+{
+    return await RunnersReport.RunAsync(args[1..]);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

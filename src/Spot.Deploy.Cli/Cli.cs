@@ -146,8 +146,9 @@ internal static class Cli
         emulator.Options.Add(seedApp);
         emulator.Options.Add(bootTime);
         emulator.Options.Add(healthDelay);
+        var rateLimit = new EmulatorRateLimitInputs(emulator);
         emulator.SetAction((p, ct) => GuardAsync(error, () => EmulatorAsync(p.GetValue(port), p.GetValue(seedApp) ?? [],
-            Delay(p.GetValue(bootTime), "--boot-time"), Delay(p.GetValue(healthDelay), "--health-delay"), output, ct)));
+            Delay(p.GetValue(bootTime), "--boot-time"), Delay(p.GetValue(healthDelay), "--health-delay"), rateLimit.Read(p), output, ct)));
         root.Subcommands.Add(emulator);
         return root;
     }
@@ -687,9 +688,9 @@ internal static class Cli
             ? TimeSpan.FromSeconds(seconds)
             : throw new CliUsageException($"{flag} must be between 0 and 3600 seconds");
 
-    private static async Task<int> EmulatorAsync(int port, string[] seedApps, TimeSpan bootTime, TimeSpan healthDelay, TextWriter output, CancellationToken ct)
+    private static async Task<int> EmulatorAsync(int port, string[] seedApps, TimeSpan bootTime, TimeSpan healthDelay, Action<Spot.Deploy.Emulator.EmulatorOptions> configure, TextWriter output, CancellationToken ct)
     {
-        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, bootTime, healthDelay, ct);
+        await using var sandbox = await Sandbox.StartAsync(realTime: true, port, bootTime, healthDelay, configure, ct);
         foreach (var seedApp in seedApps)
         {
             sandbox.SeedApp(seedApp, new Capacity(2, 2, 4), sandbox.BlueTargetGroup, revision: false);
@@ -702,6 +703,11 @@ internal static class Cli
         await output.WriteLineAsync($"SSM endpoint:    {sandbox.Emulator.SystemsManagementEndpoint}");
         await output.WriteLineAsync($"Call log:        {sandbox.Emulator.CallLogAddress} (GET with the Spot token)");
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"instances boot in {bootTime.TotalSeconds} s and are healthy {healthDelay.TotalSeconds} s later"));
+        await output.WriteLineAsync($"Stats:           {sandbox.Emulator.StatsEndpoint}");
+        if (EmulatorRateLimitInputs.Describe(o) is { } limit)
+        {
+            await output.WriteLineAsync(limit);
+        }
         await output.WriteLineAsync($"SPOTINST_TOKEN={o.SpotToken}  SPOTINST_ACCOUNT={o.AccountId}  (emulator-only credentials)");
         await output.WriteLineAsync($"AWS region {o.Region}; any access key is accepted{(o.AwsAccessKeyId is null ? string.Empty : " (" + o.AwsAccessKeyId + ")")}");
         await output.WriteLineAsync($"images: {Sandbox.ImageV1} web-1.0, {Sandbox.ImageV2} web-2.0, {Sandbox.BrokenImage} web-3.0 (never healthy)");

@@ -51,17 +51,22 @@ internal sealed class Sandbox : IAsyncDisposable
     /// <summary>Virtual time (auto-advancing): a deployment takes milliseconds; or real time with 3 s boots and 2 s to health.</summary>
     public bool IsVirtual => Clock is Spot.Deploy.Emulator.VirtualTimeProvider;
 
-    /// <summary>Starts the sandbox; in real time, instances boot in <paramref name="bootTime"/> (default 3 s) and are healthy <paramref name="healthDelay"/> (default 2 s) later.</summary>
-    public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, TimeSpan? bootTime = null, TimeSpan? healthDelay = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts the sandbox; in real time, instances boot in <paramref name="bootTime"/> (default 3 s) and are healthy
+    /// <paramref name="healthDelay"/> (default 2 s) later; <paramref name="configure"/> may change any other emulator option.
+    /// </summary>
+    public static async Task<Sandbox> StartAsync(bool realTime, int port = 0, TimeSpan? bootTime = null, TimeSpan? healthDelay = null, Action<EmulatorOptions>? configure = null, CancellationToken cancellationToken = default)
     {
         TimeProvider clock = realTime ? TimeProvider.System : new Spot.Deploy.Emulator.VirtualTimeProvider(DateTimeOffset.UtcNow) { AutoAdvanceLimit = TimeSpan.FromMinutes(10) };
-        var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
+        var options = new EmulatorOptions
         {
             Port = port,
             TimeProvider = clock,
             BootTime = realTime ? bootTime ?? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(30),
             HealthCheckDelay = realTime ? healthDelay ?? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30),
-        }, cancellationToken);
+        };
+        configure?.Invoke(options);
+        var emulator = await SpotDeployEmulator.StartAsync(options, cancellationToken);
         var spot = new ElastigroupClient(new ElastigroupClientOptions
         {
             BaseAddress = emulator.SpotBaseAddress,

@@ -37,6 +37,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Spot {Method} {Route}: waited {DelayMs} ms for the client-side rate limit")]
     public static partial void RateLimitWait(ILogger logger, string method, string route, long delayMs);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Warning, Message = "Spot {Method} {Route} answered 429: every Spot call of this process waits {PauseMs} ms, then is paced to {RequestsPerMinute:0.#} calls/min, recovering slowly")]
+    public static partial void RateLimited(ILogger logger, string method, string route, long pauseMs, double requestsPerMinute);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Information, Message = "Spot {Method} {Route}: waited {DelayMs} ms ({Reason})")]
+    public static partial void BackOffWait(ILogger logger, string method, string route, long delayMs, string reason);
+
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Spot create of group {Name} had no clear answer ({Reason}); looking it up by name before trying again")]
     public static partial void CreateUncertain(ILogger logger, string name, string reason);
 

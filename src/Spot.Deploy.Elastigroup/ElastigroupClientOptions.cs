@@ -43,7 +43,8 @@ public sealed class ElastigroupClientOptions
 
     /// <summary>
     /// Client-side limit of calls per route and method in any 60 s window, shared by every client that
-    /// shares a <see cref="SpotRateLimiter"/>. Default 300; 0 turns the limiter off.
+    /// shares a <see cref="SpotRateLimiter"/>, which also backs off on 429s and <c>X-RateLimit-Remaining</c> (docs/elastigroup.md).
+    /// Default 300; 0 turns the limiter off, back-off included (a 429 is still retried after its reset).
     /// </summary>
     public int RequestsPerMinutePerRoute { get; set; } = SpotRateLimiter.DefaultRequestsPerMinute;
 

@@ -78,7 +78,9 @@ internal sealed class SpotTransport
         _http = http;
         _options = options;
         _logger = logger;
-        _limiter = options.RateLimiter ?? new SpotRateLimiter(options.RequestsPerMinutePerRoute, options.TimeProvider);
+        _limiter = options.RateLimiter ?? (options.RandomSeed is { } limiterSeed
+            ? new SpotRateLimiter(options.RequestsPerMinutePerRoute, options.TimeProvider, limiterSeed)
+            : new SpotRateLimiter(options.RequestsPerMinutePerRoute, options.TimeProvider));
         _userAgent = string.IsNullOrWhiteSpace(options.UserAgentSuffix) ? ElastigroupDiagnostics.UserAgent : ElastigroupDiagnostics.UserAgent + " " + options.UserAgentSuffix;
         var random = options.RandomSeed is { } seed ? new Random(seed) : new Random();
         _idempotent = BuildPipeline(options, random, static e => e.IsTransient);
@@ -190,8 +192,12 @@ internal sealed class SpotTransport
 
     private async ValueTask<AttemptResult> SendOnceAsync(SpotCall call, int attempt, CancellationToken cancellationToken)
     {
-        var (waited, slot) = await _limiter.AcquireSlotAsync(call.Method.Method, call.RouteTemplate, cancellationToken).ConfigureAwait(false);
-        if (waited > TimeSpan.Zero)
+        var (waited, slot, reason) = await _limiter.AcquireCallAsync(call.Method.Method, call.RouteTemplate, cancellationToken).ConfigureAwait(false);
+        if (reason is not null)
+        {
+            Log.BackOffWait(_logger, call.Method.Method, call.RouteTemplate, (long)waited.TotalMilliseconds, reason);
+        }
+        else if (waited > TimeSpan.Zero)
         {
             Log.RateLimitWait(_logger, call.Method.Method, call.RouteTemplate, (long)waited.TotalMilliseconds);
         }
@@ -246,6 +252,13 @@ internal sealed class SpotTransport
         {
             var status = (int)response.StatusCode;
             var duration = Milliseconds(started);
+            var limits = SpotRateLimitHeaders.Read(response.Headers, _options.TimeProvider.GetUtcNow());
+            var rateLimited = response.StatusCode == HttpStatusCode.TooManyRequests;
+            if (_limiter.Observe(call.Method.Method, call.RouteTemplate, rateLimited, limits) is { } backOff)
+            {
+                Log.RateLimited(_logger, call.Method.Method, call.RouteTemplate, (long)backOff.Pause.TotalMilliseconds, backOff.PermittedPerMinute);
+            }
+
             if (response.IsSuccessStatusCode)
             {
                 Log.CallSucceeded(_logger, call.Method.Method, call.RouteTemplate, status, duration, attempt);
@@ -253,7 +266,8 @@ internal sealed class SpotTransport
             }
 
             var (errors, requestId) = SpotErrorReader.Read(body);
-            var retryAfter = RateLimitReset(response);
+            // Spot's window is a minute: a longer reset is not waited for (a call's retries stay bounded).
+            var retryAfter = !rateLimited ? null : limits.Reset is { } reset && reset > SpotAdaptiveRate.MaxPause ? SpotAdaptiveRate.MaxPause : limits.Reset;
             var exception = SpotExceptionMap.Create(response.StatusCode, errors, requestId, call.Method.Method, call.Path, retryAfter);
             Log.CallFailed(_logger, call.Method.Method, call.RouteTemplate, status, duration, attempt, exception.ErrorCode ?? response.ReasonPhrase ?? "error");
             throw exception;
@@ -272,37 +286,6 @@ internal sealed class SpotTransport
         }
 
         return new Uri(baseText + call.Path + "?" + query, UriKind.Absolute);
-    }
-
-    /// <summary>
-    /// <c>X-RateLimit-Reset</c> in seconds until the window resets; a value that looks like a Unix
-    /// time is turned into a delay from now. Never negative.
-    /// </summary>
-    private TimeSpan? RateLimitReset(HttpResponseMessage response)
-    {
-        if (response.StatusCode != HttpStatusCode.TooManyRequests)
-        {
-            return null;
-        }
-
-        if (response.Headers.TryGetValues("X-RateLimit-Reset", out var values) &&
-            double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-        {
-            if (seconds > 1_000_000_000)
-            {
-                var until = DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) - _options.TimeProvider.GetUtcNow();
-                return until > TimeSpan.Zero ? until : TimeSpan.Zero;
-            }
-
-            return TimeSpan.FromSeconds(seconds);
-        }
-
-        if (response.Headers.RetryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return null;
     }
 }
 

@@ -45,7 +45,11 @@ public sealed class EmulatorOptions
     /// </summary>
     public int MaxCapacity { get; set; } = 10_000;
 
-    /// <summary>Spot's per-minute limit per route × method; 0 (default) does not limit.</summary>
+    /// <summary>
+    /// Spot calls allowed per <see cref="SpotRateLimitWindow"/> (a minute, as Spot counts) in each window of
+    /// <see cref="SpotRateLimitScope"/>; over it a call is answered 429. 0 (default) does not limit. When set, every Spot
+    /// answer carries <c>X-RateLimit-Limit</c>, <c>X-RateLimit-Remaining</c> and <c>X-RateLimit-Reset</c>.
+    /// </summary>
     public int SpotRequestsPerMinute { get; set; }
 
     /// <summary>
@@ -56,6 +60,15 @@ public sealed class EmulatorOptions
 
     /// <summary>CloudWatch's limit: calls per second (of the emulator's clock) over all actions; 0 (default) does not limit.</summary>
     public int CloudWatchRequestsPerSecond { get; set; }
+
+    /// <summary>What shares one window: each route × method (default, as Spot documents) or the whole account.</summary>
+    public SpotRateLimitScope SpotRateLimitScope { get; set; } = SpotRateLimitScope.Route;
+
+    /// <summary>
+    /// The sliding window <see cref="SpotRequestsPerMinute"/> counts in. Default 60 s, Spot's; a shorter one lets a test
+    /// of real processes on the wall clock see limits reached and reset in seconds.
+    /// </summary>
+    public TimeSpan SpotRateLimitWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The port to listen on (127.0.0.1); 0 picks a free one.</summary>
     public int Port { get; set; }

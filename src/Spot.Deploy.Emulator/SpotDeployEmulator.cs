@@ -29,6 +29,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     public const string SsmPrefix = "/ssm";
 
     private readonly WebApplication _app;
+    private readonly SpotRateLimit _spotRateLimit;
 
     private SpotDeployEmulator(WebApplication app, EmulatorOptions options)
     {
@@ -37,6 +38,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         State = new EmulatorState(options);
         Faults = new FaultInjector(options.RandomSeed);
         Calls = new CallLog();
+        _spotRateLimit = new SpotRateLimit(options);
     }
 
     /// <summary>The settings in force.</summary>
@@ -66,10 +68,17 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
     /// <summary>The call log over HTTP: <c>GET</c> it with the Spot token (<c>Authorization: Bearer …</c>), optionally <c>?after=N</c>, for <c>{"calls":[…]}</c> in arrival order. Calls to it are not logged.</summary>
     public Uri CallLogAddress { get; private set; } = null!;
 
+    /// <summary>
+    /// <c>GET</c> it for the emulator's counts as JSON — Spot calls, Spot calls answered 429, AWS calls, the rate limit in
+    /// force — from another process (no credentials needed; not a call of any service).
+    /// </summary>
+    public Uri StatsEndpoint { get; private set; } = null!;
+
     /// <summary>Starts an emulator on 127.0.0.1 (an ephemeral port unless <see cref="EmulatorOptions.Port"/> is set).</summary>
     public static async Task<SpotDeployEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new EmulatorOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.SpotRateLimitWindow, TimeSpan.Zero, nameof(options.SpotRateLimitWindow));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{options.Port}"));
@@ -84,6 +93,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         CallLogApi.Map(app, emulator);
         CloudWatchApi.Map(app, emulator);
         PrometheusExposition.Map(app, emulator);
+        EmulatorStatsApi.Map(app, emulator);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var root = new Uri(app.Urls.First().TrimEnd('/') + "/");
         emulator.SpotBaseAddress = root;
@@ -91,6 +101,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         emulator.ElasticLoadBalancingEndpoint = new Uri(root, ElasticLoadBalancingPrefix.TrimStart('/') + "/");
         emulator.SystemsManagementEndpoint = new Uri(root, SsmPrefix.TrimStart('/') + "/");
         emulator.CallLogAddress = new Uri(root, CallLogApi.Path.TrimStart('/'));
+        emulator.StatsEndpoint = new Uri(root, EmulatorStatsApi.Prefix.TrimStart('/') + "/stats");
         return emulator;
     }
 
@@ -119,9 +130,10 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         var request = context.Request;
         context.Items[SpotErrors.ClockKey] = Options.TimeProvider;
         var path = request.Path.Value ?? "/";
-        if (path == CallLogApi.Path)
+        if (path == CallLogApi.Path || path.StartsWith(EmulatorStatsApi.Prefix, StringComparison.Ordinal))
         {
-            // Reading the log is not a call to log.
+            // The emulator's own endpoints (the call log, the stats): no service's, so neither authenticated, limited,
+            // faulted nor logged.
             await next(context).ConfigureAwait(false);
             return;
         }
@@ -183,8 +195,6 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
         }
     }
 
-    private readonly Dictionary<string, Queue<DateTimeOffset>> _spotWindows = new(StringComparer.Ordinal);
-
     private Func<HttpContext, Task>? CheckSpot(HttpContext context, string path)
     {
         var authorization = context.Request.Headers.Authorization.ToString();
@@ -198,33 +208,7 @@ public sealed partial class SpotDeployEmulator : IAsyncDisposable
             return c => SpotErrors.WriteAsync(c, 401, "ACCOUNT_DOES_NOT_EXIST", "The accountId is missing or not an account of this token.");
         }
 
-        if (Options.SpotRequestsPerMinute > 0)
-        {
-            var key = context.Request.Method + " " + IdSegment().Replace(path, "/{id}");
-            var now = Options.TimeProvider.GetUtcNow();
-            lock (_spotWindows)
-            {
-                if (!_spotWindows.TryGetValue(key, out var window))
-                {
-                    _spotWindows[key] = window = new Queue<DateTimeOffset>();
-                }
-
-                while (window.Count > 0 && now - window.Peek() >= TimeSpan.FromMinutes(1))
-                {
-                    window.Dequeue();
-                }
-
-                if (window.Count >= Options.SpotRequestsPerMinute)
-                {
-                    var reset = (int)Math.Ceiling((window.Peek() + TimeSpan.FromMinutes(1) - now).TotalSeconds);
-                    return c => SpotErrors.WriteRateLimitedAsync(c, Options.SpotRequestsPerMinute, reset);
-                }
-
-                window.Enqueue(now);
-            }
-        }
-
-        return null;
+        return _spotRateLimit.Check(context, IdSegment().Replace(path, "/{id}"));
     }
 
     private async Task ApplyFaultAsync(HttpContext context, RequestDelegate next, FaultRule fault, string service)

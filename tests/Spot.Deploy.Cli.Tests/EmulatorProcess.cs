@@ -59,7 +59,7 @@ internal sealed partial class EmulatorProcess : IDisposable
     public string[] EndpointFlags =>
         ["--spot-url", SpotApi.ToString(), "--ec2-endpoint", Ec2Endpoint.ToString(), "--elb-endpoint", ElbEndpoint.ToString()];
 
-    public static Task<EmulatorProcess> StartAsync(string seedApp) => StartAsync([seedApp], []);
+    public static Task<EmulatorProcess> StartAsync(string seedApp, params string[] moreArguments) => StartAsync([seedApp], moreArguments);
 
     /// <summary>Starts the emulator with the apps seeded and further flags (such as <c>--boot-time 0.3</c>).</summary>
     public static async Task<EmulatorProcess> StartAsync(IEnumerable<string> seedApps, IEnumerable<string> flags)

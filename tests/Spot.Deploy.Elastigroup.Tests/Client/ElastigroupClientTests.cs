@@ -213,6 +213,50 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Http429_WaitsTheResetPlusJitter_AndLogsTheBackOffWithoutTheToken()
+    {
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var stamps = new List<(string Path, DateTimeOffset Time)>();
+        var statusCalls = 0;
+        _server.Handler = r =>
+        {
+            lock (stamps)
+            {
+                stamps.Add((r.Path, time.GetUtcNow()));
+            }
+
+            return r.Path.EndsWith("/status", StringComparison.Ordinal) && Interlocked.Increment(ref statusCalls) == 1
+                ? new ScriptedResponse(429, "", new Dictionary<string, string> { ["X-RateLimit-Limit"] = "10", ["X-RateLimit-Remaining"] = "0", ["X-RateLimit-Reset"] = "8" })
+                : new ScriptedResponse(200, Spot.Envelope("k", "[]", 0), new Dictionary<string, string> { ["X-RateLimit-Limit"] = "10", ["X-RateLimit-Remaining"] = "9", ["X-RateLimit-Reset"] = "60" });
+        };
+        var client = Client(time, o => o.RandomSeed = 5);
+
+        await client.GetGroupStatusAsync("sig-1");
+        await client.GetInstanceHealthinessAsync("sig-1");
+
+        stamps.Select(s => s.Path).Should().Equal("/aws/ec2/group/sig-1/status", "/aws/ec2/group/sig-1/status", "/aws/ec2/group/sig-1/instanceHealthiness");
+        (stamps[1].Time - stamps[0].Time).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(8)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(10), "the reset plus jitter");
+        _log.Lines.Should().Contain(l => l.StartsWith("Warning 1006 ", StringComparison.Ordinal) && l.Contains("calls/min", StringComparison.Ordinal));
+        _log.Lines.Should().Contain(l => l.StartsWith("Information 1007 ", StringComparison.Ordinal) && l.Contains("waited", StringComparison.Ordinal), "the retry waited for the reset's jitter");
+        _log.Lines.Should().NotContain(l => l.Contains(Spot.Token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Http429_LimiterOff_IsRetriedWithoutBackOff()
+    {
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        var calls = 0;
+        _server.Handler = _ => Interlocked.Increment(ref calls) == 1
+            ? new ScriptedResponse(429, "", new Dictionary<string, string> { ["X-RateLimit-Reset"] = "8" })
+            : new ScriptedResponse(200, Spot.Envelope("k", "[]", 0));
+
+        await Client(time, o => o.RequestsPerMinutePerRoute = 0).ListGroupsAsync();
+
+        time.Elapsed.Should().Be(TimeSpan.FromSeconds(8), "only the retry's wait for the reset, no jitter or pacing");
+        _log.Lines.Should().NotContain(l => l.Contains(" 1006 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Http503_Backoff_GrowsAndStaysUnderMaxDelay()
     {
         var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };

@@ -43,4 +43,21 @@ public sealed class SpotRateLimiterTests
             (await limiter.AcquireAsync("GET", "/aws/ec2/group")).Should().Be(TimeSpan.Zero);
         }
     }
+
+    [Fact]
+    public async Task AcquireAsync_PauseEndingBetweenTwoMilliseconds_WaitsPastItAndReturns()
+    {
+        var clock = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(2) };
+        var limiter = new SpotRateLimiter(300, clock, randomSeed: 42);
+        await limiter.AcquireAsync("POST", "/aws/ec2/group");
+        var pause = limiter.Observe("POST", "/aws/ec2/group", rateLimited: true, new SpotRateLimitHeaders(null, null, TimeSpan.FromSeconds(1)))!.Value.Pause;
+        pause.Ticks.Should().NotBe(0, "the seed's jitter ends the pause between two milliseconds").And.Match(t => t % TimeSpan.TicksPerMillisecond != 0);
+
+        // Task.Delay counts whole milliseconds: a guard against the wait spinning on a remainder below one.
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var waited = await limiter.AcquireAsync("POST", "/aws/ec2/group", guard.Token);
+
+        waited.Should().BeGreaterThanOrEqualTo(pause).And.BeLessThan(pause + TimeSpan.FromMilliseconds(1));
+        clock.GetUtcNow().Should().BeOnOrAfter(limiter.Adaptive.PausedUntil);
+    }
 }
