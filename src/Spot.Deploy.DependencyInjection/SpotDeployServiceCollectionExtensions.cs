@@ -225,6 +225,7 @@ public static class SpotDeployServiceCollectionExtensions
         target.MaxRetries = source.MaxRetries;
         target.RetryBaseDelay = source.RetryBaseDelay;
         target.MaxRetryDelay = source.MaxRetryDelay;
+        target.RateLimitedRetryTime = source.RateLimitedRetryTime;
         target.RequestsPerMinutePerRoute = source.RequestsPerMinutePerRoute;
         target.RateLimiter = source.RateLimiter;
         target.TimeProvider = source.TimeProvider;

@@ -35,6 +35,14 @@ public sealed class ElastigroupClientOptions
     /// <summary>How many times a failed call that is safe to repeat is retried. Default 5.</summary>
     public int MaxRetries { get; set; } = 5;
 
+    /// <summary>
+    /// How long a call refused with 429 keeps being retried beyond <see cref="MaxRetries"/>: Spot did nothing, so a retry
+    /// is safe, and runners sharing an account can lose the race for a window several times in a row. Each retry waits
+    /// for the reset (plus jitter). Default 3 minutes; <see cref="TimeSpan.Zero"/>: 429s count against
+    /// <see cref="MaxRetries"/> like any failure.
+    /// </summary>
+    public TimeSpan RateLimitedRetryTime { get; set; } = TimeSpan.FromMinutes(3);
+
     /// <summary>The first retry delay; later ones grow exponentially, with jitter. Default 1 s.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -100,6 +108,11 @@ public sealed class ElastigroupClientOptions
         if (MaxRetries is < 0 or > 20)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"MaxRetries must be between 0 and 20 (was {MaxRetries})."), nameof(MaxRetries));
+        }
+
+        if (RateLimitedRetryTime < TimeSpan.Zero)
+        {
+            throw new ArgumentException("RateLimitedRetryTime must not be negative.", nameof(RateLimitedRetryTime));
         }
 
         if (RequestsPerMinutePerRoute < 0)

@@ -6,8 +6,8 @@ namespace Spot.Deploy.Elastigroup;
 /// Back-off shared by every call of a process (of one <see cref="SpotRateLimiter"/>), driven by Spot's answers, for limits
 /// the client cannot see coming — other processes on the same account:
 /// <list type="bullet">
-/// <item>a 429 pauses every call until its reset (at most <see cref="MaxPause"/>) plus jitter, so runners refused
-/// together do not come back together;</item>
+/// <item>a 429 pauses every call until its reset (at most <see cref="MaxPause"/>) plus jitter (up to the reset again, at
+/// most <see cref="MaxJitter"/>), so runners refused together do not come back together;</item>
 /// <item>AIMD: the first 429 of a pause cuts the rate the process sent at (all routes) to <see cref="Decrease"/> of it, and calls are then paced to that
 /// rate (bursts of up to <see cref="Burst"/> allowed), which recovers linearly by <see cref="RecoveryPerMinute"/> of itself
 /// per minute until it is back where the decrease began, when pacing ends;</item>
@@ -22,6 +22,9 @@ internal sealed class SpotAdaptiveRate
 {
     /// <summary>The longest pause a reset can impose: Spot's window. A larger value is not believed.</summary>
     internal static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most jitter added to a wait: a quarter of Spot's window.</summary>
+    internal static readonly TimeSpan MaxJitter = TimeSpan.FromSeconds(15);
 
     /// <summary>The slowest pace: one call every 5 s.</summary>
     internal const double MinimumPerMinute = 12;
@@ -249,13 +252,17 @@ internal sealed class SpotAdaptiveRate
         }
     }
 
-    /// <summary>Up to a quarter of the wait (at least up to 1 s), so processes refused together come back apart.</summary>
+    /// <summary>
+    /// Up to the wait itself, between 1 s and <see cref="MaxJitter"/>: runners refused together spread over a whole
+    /// window instead of coming back in the same second (with a short window a quarter of it was not enough: four runners
+    /// took turns losing the same two slots).
+    /// </summary>
     private TimeSpan Jitter(TimeSpan wait)
     {
-        var range = wait / 4 > TimeSpan.FromSeconds(1) ? wait / 4 : TimeSpan.FromSeconds(1);
+        var range = wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > MaxJitter ? MaxJitter : wait;
         lock (_random)
         {
-            return range * _random.NextDouble();
+            return TimeSpan.FromMilliseconds(Math.Round(range.TotalMilliseconds * _random.NextDouble()));
         }
     }
 

@@ -114,6 +114,7 @@ internal sealed class SpotTransport
         var pipeline = call.Safety == CallSafety.Idempotent ? _idempotent : _rejectedOnly;
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         context.Properties.Set(CallKey, call);
+        context.Properties.Set(StartedKey, _options.TimeProvider.GetTimestamp());
         try
         {
             var result = await pipeline.ExecuteAsync(
@@ -144,6 +145,7 @@ internal sealed class SpotTransport
     }
 
     private static readonly ResiliencePropertyKey<SpotCall> CallKey = new("spot.call");
+    private static readonly ResiliencePropertyKey<long> StartedKey = new("spot.started");
 
     private ResiliencePipeline BuildPipeline(ElastigroupClientOptions options, Random random, Func<SpotApiException, bool> retryWhen)
     {
@@ -155,13 +157,14 @@ internal sealed class SpotTransport
 
         return builder.AddRetry(new RetryStrategyOptions
         {
-            MaxRetryAttempts = options.MaxRetries,
+            // Counted in ShouldHandle: MaxRetries for any failure, and longer for 429s (RateLimitedRetryTime).
+            MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.RetryBaseDelay,
             MaxDelay = options.MaxRetryDelay,
             Randomizer = () => { lock (random) { return random.NextDouble(); } },
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SpotApiException e && retryWhen(e)),
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is SpotApiException e && retryWhen(e) && MayRetry(args.Context, args.AttemptNumber, e)),
             DelayGenerator = args =>
             {
                 // On a 429, wait at least what Spot asked for: retrying earlier only collects another 429.
@@ -184,6 +187,14 @@ internal sealed class SpotTransport
             },
         }).Build();
     }
+
+    /// <summary>
+    /// Within <see cref="ElastigroupClientOptions.MaxRetries"/>; or a 429 while the call has been tried for less than
+    /// <see cref="ElastigroupClientOptions.RateLimitedRetryTime"/>.
+    /// </summary>
+    private bool MayRetry(ResilienceContext context, int attemptNumber, SpotApiException e) =>
+        attemptNumber < _options.MaxRetries ||
+        (e.IsRateLimited && context.Properties.TryGetValue(StartedKey, out var started) && _options.TimeProvider.GetElapsedTime(started) < _options.RateLimitedRetryTime);
 
     private static string Reason(SpotApiException e) =>
         e.IsTimeout ? "a timeout" : e.StatusCode == 0 ? "a connection failure" : string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)e.StatusCode}");

@@ -235,7 +235,7 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
         await client.GetInstanceHealthinessAsync("sig-1");
 
         stamps.Select(s => s.Path).Should().Equal("/aws/ec2/group/sig-1/status", "/aws/ec2/group/sig-1/status", "/aws/ec2/group/sig-1/instanceHealthiness");
-        (stamps[1].Time - stamps[0].Time).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(8)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(10), "the reset plus jitter");
+        (stamps[1].Time - stamps[0].Time).Should().BeGreaterThanOrEqualTo(TimeSpan.FromSeconds(8)).And.BeLessThanOrEqualTo(TimeSpan.FromSeconds(16), "the reset plus jitter of up to the reset again");
         _log.Lines.Should().Contain(l => l.StartsWith("Warning 1006 ", StringComparison.Ordinal) && l.Contains("calls/min", StringComparison.Ordinal));
         _log.Lines.Should().Contain(l => l.StartsWith("Information 1007 ", StringComparison.Ordinal) && l.Contains("waited", StringComparison.Ordinal), "the retry waited for the reset's jitter");
         _log.Lines.Should().NotContain(l => l.Contains(Spot.Token, StringComparison.Ordinal));
@@ -297,12 +297,38 @@ public sealed class ElastigroupClientTests : IAsyncLifetime
     {
         _server.Handler = _ => new ScriptedResponse(429, "", new Dictionary<string, string> { ["X-RateLimit-Reset"] = "1" });
 
-        var act = () => Client(configure: o => o.MaxRetries = 1).ListGroupsAsync();
+        var act = () => Client(configure: o => { o.MaxRetries = 1; o.RateLimitedRetryTime = TimeSpan.Zero; }).ListGroupsAsync();
 
         var error = (await act.Should().ThrowAsync<SpotApiException>()).Which;
         error.IsRateLimited.Should().BeTrue();
         error.Errors.Should().BeEmpty();
         error.RetryAfter.Should().Be(TimeSpan.FromSeconds(1));
+        _server.Requests.Should().HaveCount(2, "without RateLimitedRetryTime a 429 counts against MaxRetries");
+    }
+
+    [Fact]
+    public async Task Http429_BeyondMaxRetries_IsRetriedForRateLimitedRetryTime_ThenFails()
+    {
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        _server.Handler = _ => new ScriptedResponse(429, "", new Dictionary<string, string> { ["X-RateLimit-Reset"] = "10" });
+
+        var act = () => Client(time, o => { o.MaxRetries = 1; o.RateLimitedRetryTime = TimeSpan.FromMinutes(1); }).ListGroupsAsync();
+
+        (await act.Should().ThrowAsync<SpotApiException>()).Which.IsRateLimited.Should().BeTrue();
+        _server.Requests.Count.Should().BeInRange(4, 7, "one attempt per 10 s reset plus up to 10 s jitter, for a minute");
+        time.Elapsed.Should().BeGreaterThanOrEqualTo(TimeSpan.FromMinutes(1)).And.BeLessThan(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(21));
+    }
+
+    [Fact]
+    public async Task Http503_IsNotRetriedBeyondMaxRetries_WhateverRateLimitedRetryTime()
+    {
+        var time = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
+        _server.Handler = _ => new ScriptedResponse(503);
+
+        var act = () => Client(time, o => { o.MaxRetries = 2; o.RateLimitedRetryTime = TimeSpan.FromMinutes(10); }).ListGroupsAsync();
+
+        await act.Should().ThrowAsync<SpotApiException>();
+        _server.Requests.Should().HaveCount(3);
     }
 
     [Fact]

@@ -24,6 +24,7 @@ public class OptionsTests
     [InlineData("MaxRetryDelay")]
     [InlineData("MaxRetries")]
     [InlineData("RequestsPerMinutePerRoute")]
+    [InlineData("RateLimitedRetryTime")]
     [InlineData("BaseAddress")]
     [InlineData("Token")]
     public void Validate_BadSetting_NamesIt(string setting)
@@ -36,6 +37,7 @@ public class OptionsTests
             case "MaxRetryDelay": options.MaxRetryDelay = TimeSpan.Zero; break;
             case "MaxRetries": options.MaxRetries = 21; break;
             case "RequestsPerMinutePerRoute": options.RequestsPerMinutePerRoute = -1; break;
+            case "RateLimitedRetryTime": options.RateLimitedRetryTime = TimeSpan.FromSeconds(-1); break;
             case "BaseAddress": options.BaseAddress = new Uri("ftp://x"); break;
             case "Token": options.Token = "has space"; break;
         }

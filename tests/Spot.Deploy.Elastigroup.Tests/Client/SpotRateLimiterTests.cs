@@ -50,8 +50,8 @@ public sealed class SpotRateLimiterTests
         var clock = new VirtualClock { AutoAdvanceLimit = TimeSpan.FromMinutes(2) };
         var limiter = new SpotRateLimiter(300, clock, randomSeed: 42);
         await limiter.AcquireAsync("POST", "/aws/ec2/group");
-        var pause = limiter.Observe("POST", "/aws/ec2/group", rateLimited: true, new SpotRateLimitHeaders(null, null, TimeSpan.FromSeconds(1)))!.Value.Pause;
-        pause.Ticks.Should().NotBe(0, "the seed's jitter ends the pause between two milliseconds").And.Match(t => t % TimeSpan.TicksPerMillisecond != 0);
+        var pause = limiter.Observe("POST", "/aws/ec2/group", rateLimited: true, new SpotRateLimitHeaders(null, null, TimeSpan.FromSeconds(1.0004)))!.Value.Pause;
+        (pause.Ticks % TimeSpan.TicksPerMillisecond).Should().NotBe(0, "a reset of 1.0004 s ends the pause between two milliseconds");
 
         // Task.Delay counts whole milliseconds: a guard against the wait spinning on a remainder below one.
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));

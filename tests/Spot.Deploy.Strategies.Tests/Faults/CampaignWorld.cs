@@ -162,6 +162,9 @@ internal sealed class CampaignProcess : IDisposable
             TimeProvider = world.Clock,
             AttemptTimeout = TimeSpan.FromHours(1),
             RandomSeed = 7,
+
+            // The storms are one 429 more than MaxRetries, to make steps fail: count 429s like other failures.
+            RateLimitedRetryTime = TimeSpan.Zero,
         });
         Aws = new AwsConnection(_http, new AwsConnectionOptions
         {
