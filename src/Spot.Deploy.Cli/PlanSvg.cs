@@ -1,20 +1,17 @@
 using System.Globalization;
-using System.Security;
-using System.Text;
 using Spot.Deploy.Planning;
 using Spot.Deploy.Strategies;
+using Series = Spot.Deploy.Cli.SvgChart.Series;
 
 namespace Spot.Deploy.Cli;
 
 /// <summary>
 /// A hand-written SVG of a plan's capacity timeline: after each step, the new group's target and the sum of the other
-/// groups' targets (previous, production, older), and for Blue/Green the percent of traffic sent to the new group.
-/// One <c>polyline</c> and one legend <c>rect</c> per series.
+/// groups' targets (previous, production, older), and for Blue/Green the percent of traffic sent to the new group on its
+/// own 0–100 % axis; a Spot roll is drawn batch by batch (instances on the old and on the new image).
 /// </summary>
 internal static class PlanSvg
 {
-    internal sealed record Series(string Name, string Color, IReadOnlyList<double> Values, bool Percent);
-
     /// <param name="preview">The plan.</param>
     /// <param name="currentTargets">The running groups' targets by id: where a step does not say what it scales from.</param>
     internal static IReadOnlyList<Series> Timeline(DeploymentPreview preview, IReadOnlyDictionary<string, int> currentTargets)
@@ -93,41 +90,33 @@ internal static class PlanSvg
     public static string Render(DeploymentPreview preview, IReadOnlyDictionary<string, int> currentTargets)
     {
         ArgumentNullException.ThrowIfNull(preview);
-        var series = Timeline(preview, currentTargets);
-        const double Left = 60, Top = 50, Width = 640, Height = 260;
-        var points = series[0].Values.Count;
-        var maxCapacity = Math.Max(1, series.Where(s => !s.Percent).SelectMany(s => s.Values).Max());
-        double X(int i) => Left + (points <= 1 ? 0 : i * Width / (points - 1));
-        double Y(double v, bool percent) => Top + Height - (v / (percent ? 100 : maxCapacity) * Height);
-        static string F(double d) => d.ToString("0.#", CultureInfo.InvariantCulture);
-
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{F(Left + Width + 220)}\" height=\"{F(Top + Height + 60)}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.Append(CultureInfo.InvariantCulture, $"  <title>{Escape($"{preview.Strategy} of {preview.AppName} to {preview.ImageId}")}</title>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"  <text x=\"{F(Left)}\" y=\"24\" font-size=\"15\">{Escape($"{preview.Strategy} of {preview.AppName} to {preview.ImageId}: capacity by step")}</text>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"  <line x1=\"{F(Left)}\" y1=\"{F(Top + Height)}\" x2=\"{F(Left + Width)}\" y2=\"{F(Top + Height)}\" stroke=\"#444\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"  <line x1=\"{F(Left)}\" y1=\"{F(Top)}\" x2=\"{F(Left)}\" y2=\"{F(Top + Height)}\" stroke=\"#444\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"  <text x=\"{F(Left - 8)}\" y=\"{F(Top + 4)}\" text-anchor=\"end\">{F(maxCapacity)}</text>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"  <text x=\"{F(Left - 8)}\" y=\"{F(Top + Height + 4)}\" text-anchor=\"end\">0</text>\n");
-        for (var i = 0; i < points; i++)
+        var title = $"{preview.Strategy} of {preview.AppName} to {preview.ImageId}";
+        if (preview.PlanSteps.OfType<RollGroupStep>().FirstOrDefault(r => !r.Reverse) is { } roll)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"  <text x=\"{F(X(i))}\" y=\"{F(Top + Height + 18)}\" text-anchor=\"middle\">{i}</text>\n");
+            var heading = string.Create(CultureInfo.InvariantCulture,
+                $"{title}: instances by batch ({roll.BatchCount} batch(es) of {roll.InstancesPerBatch}, {roll.BatchSizePercentage} % of {roll.Instances})");
+            return SvgChart.Render(new SvgChart.Chart(title, heading, "batch (each: launch, healthy within the grace period, then the old ones detached)", "instances", RollTimeline(roll)));
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"  <text x=\"{F(Left + (Width / 2))}\" y=\"{F(Top + Height + 40)}\" text-anchor=\"middle\">step</text>\n");
-        for (var s = 0; s < series.Count; s++)
-        {
-            var item = series[s];
-            var coordinates = string.Join(" ", item.Values.Select((v, i) => $"{F(X(i))},{F(Y(v, item.Percent))}"));
-            svg.Append(CultureInfo.InvariantCulture, $"  <polyline class=\"series\" data-series=\"{Escape(item.Name)}\" fill=\"none\" stroke=\"{item.Color}\" stroke-width=\"2\" points=\"{coordinates}\"/>\n");
-            var legendY = Top + (s * 22);
-            svg.Append(CultureInfo.InvariantCulture, $"  <rect class=\"legend\" x=\"{F(Left + Width + 20)}\" y=\"{F(legendY)}\" width=\"14\" height=\"14\" fill=\"{item.Color}\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"  <text x=\"{F(Left + Width + 40)}\" y=\"{F(legendY + 12)}\">{Escape(item.Name)}</text>\n");
-        }
-
-        svg.Append("</svg>\n");
-        return svg.ToString();
+        return SvgChart.Render(new SvgChart.Chart(title, title + ": capacity by step", "step", "instances (target)", Timeline(preview, currentTargets)));
     }
 
-    private static string Escape(string text) => SecurityElement.Escape(text) ?? string.Empty;
+    /// <summary>A Spot roll, batch by batch: the instances still on the old image and those already on the new one.</summary>
+    internal static IReadOnlyList<Series> RollTimeline(RollGroupStep roll)
+    {
+        var old = new List<double> { roll.Instances };
+        var replaced = new List<double> { 0 };
+        for (var batch = 1; batch <= roll.BatchCount; batch++)
+        {
+            var done = Math.Min(roll.Instances, batch * roll.InstancesPerBatch);
+            replaced.Add(done);
+            old.Add(roll.Instances - done);
+        }
+
+        return
+        [
+            new Series("instances on the old image", "#d62728", old, false),
+            new Series("instances on the new image", "#2ca02c", replaced, false),
+        ];
+    }
 }

@@ -240,6 +240,15 @@ public sealed record RollGroupStep(GroupRef Group, int BatchSizePercentage, int 
     /// <summary>The instances the roll replaces (the group's target when planned), for the description.</summary>
     public int Instances { get; init; }
 
+    /// <summary>
+    /// The instances Spot replaces in one batch: <see cref="BatchSizePercentage"/> of <see cref="Instances"/>, rounded up,
+    /// at least one (so 20 % of 2 instances is 1 per batch).
+    /// </summary>
+    public int InstancesPerBatch => Math.Max(1, (int)Math.Ceiling(Instances * BatchSizePercentage / 100.0));
+
+    /// <summary>How many batches the roll takes (0 when there is no instance to replace).</summary>
+    public int BatchCount => (Instances + InstancesPerBatch - 1) / InstancesPerBatch;
+
     /// <inheritdoc />
     public override PlanStepKind Kind => PlanStepKind.RollGroup;
 

@@ -363,3 +363,23 @@ public class SpotRollPlannerTests
         }
     }
 }
+
+/// <summary>How many instances a roll's batch replaces, as Spot sizes it: the percentage of the target, rounded up, at least one.</summary>
+public class RollBatchTests
+{
+    [Theory]
+    [InlineData(2, 20, 1, 2)]
+    [InlineData(2, 50, 1, 2)]
+    [InlineData(10, 20, 2, 5)]
+    [InlineData(10, 25, 3, 4)]
+    [InlineData(7, 100, 7, 1)]
+    [InlineData(1, 1, 1, 1)]
+    [InlineData(0, 20, 1, 0)]
+    public void Batches(int instances, int percent, int perBatch, int batches)
+    {
+        var step = new RollGroupStep(new GroupRef("web", "sig-1", GroupRole.Rolled), percent, 600, null) { Instances = instances };
+
+        step.InstancesPerBatch.Should().Be(perBatch);
+        step.BatchCount.Should().Be(batches);
+    }
+}

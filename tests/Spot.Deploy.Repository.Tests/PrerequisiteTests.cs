@@ -169,3 +169,28 @@ public sealed class PrometheusPrerequisiteTests : IDisposable
     public void NotOnPath_OneSentence() =>
         Prerequisites.Check(Prerequisite.Prometheus, n => n == "PATH" ? _bin : null, _ => "prometheus, version 2.42.0").Should().StartWith("Prometheus is not on PATH: ");
 }
+
+/// <summary>The librsvg check: <c>rsvg-convert</c> on PATH and starting, else one sentence saying how to install it.</summary>
+public sealed class RsvgPrerequisiteTests : IDisposable
+{
+    private readonly string _bin = Directory.CreateTempSubdirectory("spot-deploy-rsvg-prereq-").FullName;
+
+    public void Dispose() => Directory.Delete(_bin, recursive: true);
+
+    [Fact]
+    public void OnPath_Starting_NothingMissing()
+    {
+        File.WriteAllText(Path.Combine(_bin, OperatingSystem.IsWindows() ? "rsvg-convert.exe" : "rsvg-convert"), "");
+
+        Prerequisites.Check(Prerequisite.Rsvg, n => n == "PATH" ? _bin : null, _ => "rsvg-convert version 2.54.7").Should().BeNull();
+    }
+
+    [Fact]
+    public void NotOnPath_OneSentenceSayingHowToInstall()
+    {
+        var reason = Prerequisites.Check(Prerequisite.Rsvg, n => n == "PATH" ? _bin : null, _ => "rsvg-convert version 2.54.7");
+
+        reason.Should().StartWith("rsvg-convert is not on PATH").And.Contain("apt-get install librsvg2-bin").And.EndWith(".");
+        reason.Should().NotContain("\n");
+    }
+}

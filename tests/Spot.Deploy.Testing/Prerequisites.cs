@@ -14,6 +14,9 @@ public enum Prerequisite
 
     /// <summary>Prometheus 2 or later: the <c>prometheus</c> server on PATH (Debian: the <c>prometheus</c> package).</summary>
     Prometheus,
+
+    /// <summary>librsvg's <c>rsvg-convert</c> on PATH (Debian: the <c>librsvg2-bin</c> package): renders the SVG pictures in tests.</summary>
+    Rsvg,
 }
 
 /// <summary>Thrown when a test needs a program the machine does not have; the message is one sentence saying which and how to install it.</summary>
@@ -68,6 +71,9 @@ public static class Prerequisites
             Prerequisite.Node => CheckNode(environment, version),
             Prerequisite.PostgreSql => CheckPostgreSql(environment, version),
             Prerequisite.Prometheus => CheckPrometheus(environment, version),
+            Prerequisite.Rsvg => FindOnPath("rsvg-convert", environment) is { } rsvg && version(rsvg) is not null
+                ? null
+                : "rsvg-convert is not on PATH or does not start: install librsvg (Debian: apt-get install librsvg2-bin) to run the tests that render the SVG pictures.",
             _ => throw new ArgumentOutOfRangeException(nameof(prerequisite), prerequisite, null),
         };
     }
