@@ -342,6 +342,7 @@ internal static class Cli
         ["capacitySource"] = preview.CapacitySource?.ToString(),
         ["stages"] = new JsonArray([.. preview.Stages.Select(s => (JsonNode)s)]),
         ["keptOutOfJournal"] = new JsonArray([.. preview.KeptOutOfJournal.Select(p => (JsonNode)p)]),
+        ["warnings"] = new JsonArray([.. preview.Warnings.Select(w => (JsonNode)w)]),
         ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject
         {
             ["stepId"] = s.StepId,

@@ -211,6 +211,31 @@ public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Ph
 
     /// <summary>Every step of the deployment in order: exactly the steps of <see cref="Stages"/>, stage after stage.</summary>
     public IReadOnlyList<PlanStep> AllSteps() => PlanStage.Flatten(Stages);
+
+    /// <summary>
+    /// What the plan does that its author may not expect: consecutive phases that give the new group the same target (on a
+    /// small group 25 % and 50 % can both round to one instance, so the later phase changes nothing). Each warning says the
+    /// target every phase gives. Empty when every phase changes something.
+    /// </summary>
+    public IReadOnlyList<string> Warnings
+    {
+        get
+        {
+            var warnings = new List<string>();
+            var weights = Setup.Weights;
+            for (var i = 1; i < Phases.Count; i++)
+            {
+                if (Phases[i].NewCapacity.Target == Phases[i - 1].NewCapacity.Target)
+                {
+                    var each = string.Join(", ", Phases.Select((p, n) => string.Create(CultureInfo.InvariantCulture, $"phase {n + 1} ({p.Step.Describe(weights)}) → {p.NewCapacity.Target}")));
+                    warnings.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"phases {i} ({Phases[i - 1].Step.Describe(weights)}) and {i + 1} ({Phases[i].Step.Describe(weights)}) both give the new group a target of {Phases[i].NewCapacity.Target} of {Setup.PlannedCapacity.Target} ({weights.Unit}s): phase {i + 1} changes nothing (targets: {each})."));
+                }
+            }
+
+            return warnings.AsReadOnly();
+        }
+    }
 }
 
 /// <summary>Plans deploy phases. Pure: same input, same plan.</summary>

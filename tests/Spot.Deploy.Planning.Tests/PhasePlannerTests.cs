@@ -383,3 +383,26 @@ public class PhasePlannerTests
         }
     }
 }
+
+/// <summary>The plan says when consecutive phases give the new group the same target, with the target of every phase.</summary>
+public class PhaseWarningTests
+{
+    private static DeploymentPlan Plan(int target, params int[] percents)
+    {
+        var setup = SetupPlanner.Plan(new SetupRequest("web", [], CapacityRequest.Fixed(target, target, target * 2)));
+        return PhasePlanner.PlanCanary(setup, [.. percents.Select(p => new CanaryPhase(PhaseStep.Percent(p)))]);
+    }
+
+    [Fact]
+    public void TwoInstances_25And50BothGiveOne_WarnsWithEveryPhasesTarget()
+    {
+        var warnings = Plan(2, 25, 50, 100).Warnings;
+
+        warnings.Should().ContainSingle().Which.Should().Be(
+            "phases 1 (25 %) and 2 (50 %) both give the new group a target of 1 of 2 (instances): phase 2 changes nothing (targets: phase 1 (25 %) → 1, phase 2 (50 %) → 1, phase 3 (100 %) → 2).");
+    }
+
+    [Fact]
+    public void TenInstances_EveryPhaseChangesSomething_NoWarning() =>
+        Plan(10, 25, 50, 100).Warnings.Should().BeEmpty();
+}

@@ -140,6 +140,12 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
 
         _run.Progress = progress;
         _run.Report(new DeploymentStartedEvent(Services.TimeProvider.GetUtcNow(), id, compiled.AppName, Strategy, compiled.Stages.Count, compiled.ImageId));
+        foreach (var warning in compiled.Warnings)
+        {
+            DeploymentLog.Warning(_run.Logger, id, warning);
+            _run.Report(new DeploymentWarningEvent(Services.TimeProvider.GetUtcNow(), warning));
+        }
+
         await RunStagesAsync(0, 1, askGates: false, cancellationToken).ConfigureAwait(false);
         return Preview(compiled, Options.SteadyState.RequireTargetGroupHealth && Services.Aws is not null);
     }
@@ -343,5 +349,8 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
             [.. compiled.Operations.Select(op => new PreviewStep(op.Id, op.Stage, op.Description,
                 [.. op.ApiCalls(new DryRunContext(compiled.NewGroupName, checksTargetGroups)).Select(call => call.ToString())], op.Cleanup))],
             compiled.PlanSteps,
-            compiled.Operations.OfType<CreateGroupOperation>().FirstOrDefault()?.KeptOut ?? []);
+            compiled.Operations.OfType<CreateGroupOperation>().FirstOrDefault()?.KeptOut ?? [])
+        {
+            Warnings = compiled.Warnings,
+        };
 }

@@ -58,6 +58,12 @@ public sealed class DeploymentPreview
     /// </summary>
     public IReadOnlyList<string> KeptOutOfJournal { get; }
 
+    /// <summary>
+    /// What the plan does that its author may not expect, such as consecutive canary phases that give the new group the
+    /// same target (25 % and 50 % of 2 instances are both 1): each says the target every phase gives. Empty when none.
+    /// </summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The preview as text: one line per stage and step, calls indented, then the create body's paths kept out of the journal.</summary>
     public override string ToString()
     {
@@ -94,6 +100,11 @@ public sealed class DeploymentPreview
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"   {path}");
             }
+        }
+
+        foreach (var warning in Warnings)
+        {
+            text.AppendLine("Warning: " + warning);
         }
 
         return text.ToString();

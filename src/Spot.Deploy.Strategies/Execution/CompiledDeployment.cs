@@ -39,6 +39,9 @@ internal sealed record CompiledDeployment
 
     public CapacitySource? CapacitySource { get; init; }
 
+    /// <summary>The planner's warnings (phases that change nothing); empty when loaded from a journal.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>A summary of the request for the journal (no document, no secrets).</summary>
     public JsonObject Request { get; init; } = [];
 

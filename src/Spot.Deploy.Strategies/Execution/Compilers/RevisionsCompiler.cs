@@ -37,6 +37,7 @@ internal static class RevisionsCompiler
             FinalGroupName = setup.NewGroupName,
             PlannedCapacity = setup.PlannedCapacity,
             CapacitySource = setup.CapacitySource,
+            Warnings = plan.Warnings,
             Request = AccountReads.RequestSummary(strategy, request, image, new JsonObject
             {
                 ["retainedEmptyRevisions"] = retained,
