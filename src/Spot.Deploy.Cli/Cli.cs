@@ -55,14 +55,14 @@ internal static class Cli
         plan.Arguments.Add(planStrategy);
         plan.Options.Add(format);
         plan.Options.Add(outFile);
-        plan.SetAction((p, ct) => GuardAsync(error, () => PlanAsync(p.GetValue(planStrategy)!, planInputs.Read(p), p.GetValue(format)!, p.GetValue(outFile), output, ct)));
+        plan.SetAction((p, ct) => GuardAsync(error, () => PlanAsync(p.GetValue(planStrategy)!, planInputs.Read(p, p.GetValue(planStrategy)!), p.GetValue(format)!, p.GetValue(outFile), output, ct)));
         root.Subcommands.Add(plan);
 
         var deploy = new Command("deploy", "Deploy an image: basic, canary, bluegreen or roll.");
         var deployStrategy = StrategyArgument();
         var deployInputs = new RequestInputs(deploy);
         deploy.Arguments.Add(deployStrategy);
-        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p), output, error, ct)));
+        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p, p.GetValue(deployStrategy)!), output, error, ct)));
         root.Subcommands.Add(deploy);
 
         foreach (var (name, description) in new[]
@@ -440,6 +440,13 @@ internal static class Cli
                 {
                     roll.BatchSizePercentage = batch;
                 }
+
+                if (v.GracePeriod is { } grace)
+                {
+                    roll.GracePeriodSeconds = grace;
+                }
+
+                roll.HealthCheckType = v.HealthCheckType;
 
                 return new SpotRollDeployment(services, roll, options);
             case "basic":

@@ -59,6 +59,10 @@ internal sealed class RequestValues
 
     public OutputFormat Output { get; init; }
 
+    public int? GracePeriod { get; init; }
+
+    public string? HealthCheckType { get; init; }
+
     public Endpoints Endpoints { get; init; } = new(null, null, null, null);
 }
 
@@ -157,6 +161,8 @@ internal sealed class RequestInputs
     private readonly Option<string> _state = StateStores.StateOption();
     private readonly Option<string?> _groupId = new("--group-id") { Description = "roll: the group to roll (default: the group named after the app)." };
     private readonly Option<int?> _batchSize = new("--batch-size") { Description = "roll: batch size in percent (1-100; default 20)." };
+    private readonly Option<int?> _gracePeriod = new("--grace-period") { Description = "roll: seconds Spot waits for a new instance to become healthy (default 600)." };
+    private readonly Option<string?> _healthCheckType = HealthCheckTypeOption();
     private readonly Option<int?> _timeout = Cli.SteadyStateTimeoutOption();
     private readonly Option<double?> _pollInterval = Cli.PollIntervalOption();
     private readonly Option<bool> _emulator = new("--emulator") { Description = "Run against an embedded emulator seeded with the app (2/2/4 on web-1.0) on a virtual clock." };
@@ -167,7 +173,7 @@ internal sealed class RequestInputs
 
     public RequestInputs(Command command)
     {
-        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _timeout, _pollInterval, _emulator, _output })
+        foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _gracePeriod, _healthCheckType, _timeout, _pollInterval, _emulator, _output })
         {
             command.Options.Add(option);
         }
@@ -177,8 +183,10 @@ internal sealed class RequestInputs
         _bakes = new AnalysisInputs(command);
     }
 
-    public RequestValues Read(ParseResult parse)
+    /// <summary>Reads and checks the flags for <paramref name="strategy"/>: a flag it would ignore is refused.</summary>
+    public RequestValues Read(ParseResult parse, string strategy)
     {
+        StrategyFlags.Check(parse, strategy);
         var image = parse.GetValue(_image);
         if (image is not null && !image.StartsWith("ami-", StringComparison.Ordinal))
         {
@@ -215,6 +223,18 @@ internal sealed class RequestInputs
             throw new CliUsageException("--batch-size must be between 1 and 100");
         }
 
+        var gracePeriod = parse.GetValue(_gracePeriod);
+        if (gracePeriod is < 0)
+        {
+            throw new CliUsageException("--grace-period must be a number of seconds, 0 or more");
+        }
+
+        var healthCheckType = parse.GetValue(_healthCheckType);
+        if (healthCheckType is not null && !SpotRollPlanner.HealthCheckTypes.Contains(healthCheckType, StringComparer.Ordinal))
+        {
+            throw new CliUsageException($"--health-check-type '{healthCheckType}' is not one Spot accepts: {string.Join(", ", SpotRollPlanner.HealthCheckTypes)} (upper case, as Spot compares them)");
+        }
+
         var timeout = parse.GetValue(_timeout);
         if (timeout is < 1)
         {
@@ -241,12 +261,24 @@ internal sealed class RequestInputs
             PostgresState = StateStores.IsPostgres(parse.GetValue(_state), parse.GetValue(_stateDir)),
             GroupId = parse.GetValue(_groupId),
             BatchSize = batch,
+            GracePeriod = gracePeriod,
+            HealthCheckType = healthCheckType,
             SteadyStateTimeout = timeout is { } t ? TimeSpan.FromSeconds(t) : null,
             PollInterval = parse.GetValue(_pollInterval),
             Bake = _bakes.Read(parse),
             Emulator = parse.GetValue(_emulator),
             Output = parse.GetValue(_output),
             Endpoints = _endpoints.Read(parse),
+        };
+    }
+
+    private static Option<string?> HealthCheckTypeOption()
+    {
+        return new Option<string?>("--health-check-type")
+        {
+            Description = "roll: the health check of the new instances (default: the group's own). Spot's values, upper case: "
+                + string.Join(", ", SpotRollPlanner.HealthCheckTypes) + ".",
+            HelpName = "type",
         };
     }
 

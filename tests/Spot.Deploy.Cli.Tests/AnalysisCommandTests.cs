@@ -94,7 +94,7 @@ public sealed class AnalysisCommandTests : IAsyncLifetime, IDisposable
         var run = await CliRun.RunAsync("deploy", "basic", "--app", "web", "--emulator", "--bake", "5m");
 
         run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain("no stage to bake before");
+        run.Error.Should().Contain("--bake does not apply to basic (only to canary, bluegreen)");
         run.Sandboxes.SelectMany(s => s.Emulator.Calls.Mutating).Should().BeEmpty();
         _metrics.Requests.Should().BeEmpty();
     }

@@ -187,7 +187,7 @@ public sealed class MissingCredentialsTests : IDisposable
 
         // Port 9 (discard) on loopback: were anything sent, it would fail differently.
         var code = await Cli.RunAsync(
-            [command, strategy, "--app", "web", "--image", "ami-0123456789abcdef0", "--phase", "100", "--state-dir", state,
+            [command, strategy, "--app", "web", "--image", "ami-0123456789abcdef0", .. (strategy == "canary" ? new[] { "--phase", "100" } : []), "--state-dir", state,
                 "--spot-url", "http://127.0.0.1:9/", "--ec2-endpoint", "http://127.0.0.1:9/ec2/", "--elb-endpoint", "http://127.0.0.1:9/elb/"],
             output,
             error);
