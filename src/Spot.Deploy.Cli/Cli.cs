@@ -276,9 +276,9 @@ internal static class Cli
             await error.WriteLineAsync((e.Status == DeploymentStatus.RolledBack ? "failed and rolled back: " : "failed, needs attention: ") + e.Message);
             return e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            await error.WriteLineAsync("canceled: check the app with 'spot-deploy status' and the journal; 'resume' or 'rollback' may be needed.");
+            await error.WriteLineAsync(e is DeploymentCanceledException canceled ? "canceled: " + canceled.Message : "canceled before anything was changed.");
             return ExitCodes.NeedsAttention;
         }
         catch (FileNotFoundException e)
@@ -373,9 +373,17 @@ internal static class Cli
         catch (DeploymentFailedException e) when (StateStores.LeaseLost(e) is null)
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
-            writer.Result(ResultJson(e.DeploymentId, e.Status, code, null, null, e.Message),
-                code == ExitCodes.RolledBack ? $"FAILED and rolled back: {e.Message}" : $"FAILED, needs attention: {e.Message}");
+            var next = code == ExitCodes.RolledBack || e.DeploymentId is null ? [] : Next(e.DeploymentId, values, target);
+            writer.Result(ResultJson(e.DeploymentId, e.Status, code, null, null, e.Message, next: next),
+                code == ExitCodes.RolledBack ? $"FAILED and rolled back: {e.Message}" : string.Join(Environment.NewLine, [$"FAILED, needs attention: {e.Message}", .. next]));
             return code;
+        }
+        catch (DeploymentCanceledException e) when (e.DeploymentId is { } canceled)
+        {
+            var next = Next(canceled, values, target);
+            writer.Result(ResultJson(canceled, DeploymentStatus.NeedsAttention, ExitCodes.NeedsAttention, null, null, e.Message, next: next),
+                string.Join(Environment.NewLine, [$"CANCELED: {e.Message}", .. next]));
+            return ExitCodes.NeedsAttention;
         }
         catch (UnfinishedDeploymentException e)
         {
@@ -384,16 +392,15 @@ internal static class Cli
         }
     }
 
+    private static IReadOnlyList<string> Next(string id, RequestValues values, Target target) =>
+        NextCommands.For(id, NextCommands.StateFlags(values.StateDir, values.PostgresState), NextCommands.EndpointFlags(values.Endpoints), target.Sandbox is not null);
+
     /// <summary>The refusal of a deploy over an unfinished deployment, with the three exact commands that go on from it.</summary>
     internal static string Unfinished(UnfinishedDeploymentException e, RequestValues values)
     {
         var id = e.DeploymentId ?? "<deployment-id>";
-        var state = values.PostgresState ? " --state postgres" : values.StateDir is { } dir ? " --state-dir " + Quote(dir) : string.Empty;
-        var endpoints = values.Endpoints;
-        var flags = string.Concat(
-            endpoints.Spot is { } spot ? " --spot-url " + Quote(spot.ToString()) : string.Empty,
-            endpoints.Ec2 is { } ec2 ? " --ec2-endpoint " + Quote(ec2.ToString()) : string.Empty,
-            endpoints.ElasticLoadBalancing is { } elb ? " --elb-endpoint " + Quote(elb.ToString()) : string.Empty);
+        var state = NextCommands.StateFlags(values.StateDir, values.PostgresState);
+        var flags = NextCommands.EndpointFlags(values.Endpoints);
         var how = e.Status == DeploymentStatus.Running
             ? "Running, but no process holds the app's lock: it was interrupted (a crash, a kill)"
             : e.Status?.ToString();
@@ -414,8 +421,9 @@ internal static class Cli
             ? value
             : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static JsonObject ResultJson(string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error, bool alreadyFinished = false) => new()
+    private static JsonObject ResultJson(string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error, bool alreadyFinished = false, IReadOnlyList<string>? next = null) => new()
     {
+        ["nextCommands"] = new JsonArray([.. (next ?? []).Where(l => l.StartsWith("  spot-deploy ", StringComparison.Ordinal)).Select(l => (JsonNode)l.Trim())]),
         ["deploymentId"] = id,
         ["status"] = status.ToString(),
         ["exitCode"] = exitCode,
@@ -583,8 +591,16 @@ internal static class Cli
         catch (DeploymentFailedException e) when (StateStores.LeaseLost(e) is null)
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
-            writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, code, null, null, e.Message), $"FAILED ({e.Status}): {e.Message}");
+            IReadOnlyList<string> next = code == ExitCodes.RolledBack ? [] : NextCommands.For(e.DeploymentId ?? id, NextCommands.StateFlags(stateDir, postgres), NextCommands.EndpointFlags(endpoints), emulator: false);
+            writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, code, null, null, e.Message, next: next), string.Join(Environment.NewLine, [$"FAILED ({e.Status}): {e.Message}", .. next]));
             return code;
+        }
+        catch (DeploymentCanceledException e)
+        {
+            var next = NextCommands.For(e.DeploymentId ?? id, NextCommands.StateFlags(stateDir, postgres), NextCommands.EndpointFlags(endpoints), emulator: false);
+            writer.Result(ResultJson(e.DeploymentId ?? id, DeploymentStatus.NeedsAttention, ExitCodes.NeedsAttention, null, null, e.Message, next: next),
+                string.Join(Environment.NewLine, [$"CANCELED: {e.Message}", .. next]));
+            return ExitCodes.NeedsAttention;
         }
     }
 
