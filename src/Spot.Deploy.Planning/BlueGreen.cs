@@ -273,6 +273,18 @@ public sealed record BlueGreenRollbackRequest(BlueGreenNaming Naming, string? Ne
 {
     /// <summary>The set-aside groups whose set-aside the deployment had started; each gets its name and capacity back.</summary>
     public IReadOnlyList<SetAsideGroup> SetAside { get; init; } = [];
+
+    /// <summary>
+    /// False when the deployment never attempted a change of the routes (it stopped before its first traffic step or
+    /// swap): the rollback leaves them alone instead of "restoring" routes that never moved. Default true.
+    /// </summary>
+    public bool RoutesChanged { get; init; } = true;
+
+    /// <summary>
+    /// False when the deployment never attempted to rename the old production group (it stopped before the swap's
+    /// renames): the rollback does not rename it to the name it still has. Default true.
+    /// </summary>
+    public bool ProductionRenamed { get; init; } = true;
 }
 
 /// <summary>Plans Blue/Green deployments and their rollbacks. Pure: same input, same plan.</summary>
@@ -383,7 +395,8 @@ public static class BlueGreenPlanner
 
     /// <summary>
     /// Plans a Blue/Green rollback: the old group back to its capacity (wait), the routes the deployment
-    /// changed put back, the old group renamed to the production name, the new group to 0 (wait) and
+    /// changed put back (when it had attempted a route change), the old group renamed to the production name (when
+    /// its rename had been attempted: no step that changes nothing), the new group to 0 (wait) and
     /// deleted — nothing of that when the new group never existed. Then each set-aside group of the request
     /// gets its name back and, when it had any, its capacity (wait).
     /// </summary>
@@ -400,10 +413,17 @@ public static class BlueGreenPlanner
             {
                 var oldGroup = new GroupRef(old.Name, old.Id, GroupRole.Production);
                 steps.Add(new ScaleGroupStep(oldGroup, null, old.Capacity, WaitForSteadyState: true));
-                steps.Add(new RestoreRoutesStep(request.LoadBalancers));
-                steps.Add(new RenameGroupStep(oldGroup, request.Naming.ProductionName));
+                if (request.RoutesChanged)
+                {
+                    steps.Add(new RestoreRoutesStep(request.LoadBalancers));
+                }
+
+                if (request.ProductionRenamed)
+                {
+                    steps.Add(new RenameGroupStep(oldGroup, request.Naming.ProductionName));
+                }
             }
-            else
+            else if (request.RoutesChanged)
             {
                 steps.Add(new RestoreRoutesStep(request.LoadBalancers));
             }

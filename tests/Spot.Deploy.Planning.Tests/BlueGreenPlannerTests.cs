@@ -312,6 +312,30 @@ public class BlueGreenPlannerTests
         }
 
         [Fact]
+        public void PlanRollback_StoppedBeforeTheFirstRouteChange_NoRouteRestoreAndNoRenameToTheSameName()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6)));
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new") with { RoutesChanged = false, ProductionRenamed = false });
+
+            rollback.Steps.Select(s => s.Describe()).Should().Equal(
+                "scale group app (sig-app, Production) to (min 1, target 3, max 6), wait for steady state",
+                "scale group app__STAGE (sig-new, New) to (min 0, target 0, max 0), wait for steady state",
+                "delete group app__STAGE (sig-new, New)");
+        }
+
+        [Fact]
+        public void PlanRollback_RoutesShiftedButNoSwap_RoutesRestored_NameLeftAlone()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6)));
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new") with { ProductionRenamed = false });
+
+            rollback.Steps.Select(s => s.Describe()).Should().Contain("restore the routes changed on 1 load balancer(s)")
+                .And.NotContain(d => d.StartsWith("rename group app (", StringComparison.Ordinal));
+        }
+
+        [Fact]
         public void PlanRollback_SetAsideGroups_GetTheirNameThenTheirCapacityBackAfterTheNewGroupIsGone()
         {
             var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6), G("app__STAGE", 1, 2, 3)));

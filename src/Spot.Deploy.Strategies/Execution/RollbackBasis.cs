@@ -40,6 +40,8 @@ internal sealed record BlueGreenRollback(
         var plan = BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, newGroupId, Production, [.. Routes.Select(r => r.LoadBalancer)])
         {
             SetAside = [.. SetAside.Where(s => facts.SetAsideStarted.Contains(s.Group.Id))],
+            RoutesChanged = facts.RoutesChangeStarted,
+            ProductionRenamed = Production is { } production && facts.GroupsChangeStarted.Contains(production.Id),
         });
         return [.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), Routes))];
     }

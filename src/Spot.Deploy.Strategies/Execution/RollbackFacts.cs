@@ -9,6 +9,12 @@ internal sealed class RollbackFacts
     /// <summary>Blue/Green: old stage groups whose set-aside (scale to 0, rename) was attempted, by id.</summary>
     public HashSet<string> SetAsideStarted { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Groups (by id) an attempted operation scaled, renamed or deleted.</summary>
+    public HashSet<string> GroupsChangeStarted { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Blue/Green: a change of the routes (a traffic step, the swap) was attempted.</summary>
+    public bool RoutesChangeStarted { get; set; }
+
     /// <summary>Spot roll: the image change was attempted.</summary>
     public bool ImageChangeStarted { get; set; }
 

@@ -175,10 +175,15 @@ public sealed class BlueGreenDeploymentTests : StrategyTestBase
         var stageBefore = Actions(routes.Stage);
         State.MarkImageNeverHealthy(NewImage);
 
-        var run = () => new BlueGreenDeployment(Services, BlueGreenRequest(routes), ShortTimeouts()).RunAsync();
+        var progress = new Recorder();
+
+        var run = () => new BlueGreenDeployment(Services, BlueGreenRequest(routes), ShortTimeouts()).RunAsync(progress);
 
         var failure = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which;
         failure.Status.Should().Be(DeploymentStatus.RolledBack);
+        var rollbackSteps = progress.Of<StepStartedEvent>().Where(s => s.StepId.StartsWith('r')).Select(s => s.Description).ToList();
+        rollbackSteps.Should().NotBeEmpty().And.NotContain(d => d.StartsWith("rename group web (", StringComparison.Ordinal), "web never lost its name")
+            .And.NotContain(d => d.StartsWith("restore the routes", StringComparison.Ordinal), "no route had moved");
         GroupState().Should().Equal(before);
         IdOf("web__STAGE").Should().Be(stage);
         HealthyInstances(stage).Should().Be(1);

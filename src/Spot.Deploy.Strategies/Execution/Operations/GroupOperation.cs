@@ -31,6 +31,11 @@ internal abstract record GroupOperation : Operation
 
     public override void RecordAttempt(RollbackFacts facts)
     {
+        if (GroupId is not null)
+        {
+            facts.GroupsChangeStarted.Add(GroupId);
+        }
+
         if (SetsAside && GroupId is not null)
         {
             facts.SetAsideStarted.Add(GroupId);

@@ -9,6 +9,8 @@ internal abstract record RouteOperation : Operation
     /// <summary>The routes, with the target groups and action lists they had when planned.</summary>
     public required IReadOnlyList<RoutePair> Routes { get; init; }
 
+    public override void RecordAttempt(RollbackFacts facts) => facts.RoutesChangeStarted = true;
+
     protected static RouteRef Ref(ListenerRoute route) => new(route.ListenerArn, route.RuleArn);
 
     /// <summary>The ELBv2 read of a route (DescribeListeners or DescribeRules).</summary>
