@@ -72,6 +72,10 @@ public sealed partial class PauseProcessTests : IDisposable
         deploy.Output.Should().Contain($"spot-deploy abort {id} --reason \"<why>\"{string.Concat(store.Select(s => " " + s))}", "the exact commands, with the state flags, are printed");
         (await emulator.Spot.ListGroupsAsync(App)).Count(g => g.Capacity?.Target > 0).Should().Be(2, "paused after phase 1: old and new run side by side");
 
+        var (listed, list, listError) = await CliProcess.RunAsync(["list", "--unfinished", .. store], storeEnvironment, CommandTimeout);
+        listed.Should().Be(ExitCodes.Success, listError);
+        list.Should().Contain($"{id} is paused at \"phase 2 of 2 (100 %)\"").And.Contain("waiting for promote/abort");
+
         var second = new Dictionary<string, string?>(storeEnvironment) { [RunnerNameVariable] = Terminal2 };
         var (code, output, error) = await CliProcess.RunAsync([decision, id, "--reason", "checked by hand", .. store], second, CommandTimeout);
         code.Should().Be(ExitCodes.Success, output + error);
