@@ -15,6 +15,9 @@ internal sealed class PauseReporter(EventWriter writer, PauseChoice choice, IDep
     /// <summary>Whether the pauses are asked on this terminal.</summary>
     public bool Asks { get; init; } = choice.Approve && CanAsk;
 
+    /// <summary>The last question asked on the terminal (completed when its answer is recorded); for tests.</summary>
+    public Task Asked { get; private set; } = Task.CompletedTask;
+
     /// <summary>The line that says --approve pauses instead, or null.</summary>
     public string? Notice => choice.Approve && !Asks
         ? "--approve: no interactive terminal (input redirected or CI): pausing instead; promote or abort from another terminal."
@@ -32,7 +35,7 @@ internal sealed class PauseReporter(EventWriter writer, PauseChoice choice, IDep
 
                 if (Asks && control is not null)
                 {
-                    _ = Task.Run(() => AskAsync(paused));
+                    Asked = Task.Run(() => AskAsync(paused));
                 }
                 else
                 {
