@@ -50,6 +50,34 @@ public sealed class FileDeploymentControlTests : DeploymentControlContractTests,
     }
 
     [Fact]
+    public async Task TwoInstances_DecidingTheSameStageAtOnce_ExactlyOneDecisionIsStored_TheOtherIsRefused()
+    {
+        await _journal.CreateAsync(new DeploymentRecord { Id = "d-1", AppName = "shop", Strategy = "canary" });
+        var other = new FileDeploymentJournal(_directory.Path, Time);
+
+        var promote = Capture(() => _journal.RequestAsync("d-1", new ControlRequest(ControlAction.Promote, 2, "alice@laptop")));
+        var abort = Capture(() => other.RequestAsync("d-1", new ControlRequest(ControlAction.Abort, 2, "bob@ci")));
+        var outcomes = await Task.WhenAll(promote, abort);
+
+        var stored = (await _journal.ReadAsync("d-1")).Should().ContainSingle().Subject;
+        outcomes.Count(o => o is ControlRequest).Should().Be(1);
+        outcomes.OfType<DeploymentControlException>().Should().ContainSingle().Which.Decision!.Action.Should().Be(stored.Action, "the refusal names the decision that won");
+    }
+
+    private static async Task<object> Capture(Func<Task<ControlRequest>> request)
+    {
+        await Task.Yield();
+        try
+        {
+            return await request();
+        }
+        catch (DeploymentControlException e)
+        {
+            return e;
+        }
+    }
+
+    [Fact]
     public async Task CorruptControlFile_IsAJournalError_NamingTheFile()
     {
         await _journal.CreateAsync(new DeploymentRecord { Id = "d-1", AppName = "shop", Strategy = "canary" });

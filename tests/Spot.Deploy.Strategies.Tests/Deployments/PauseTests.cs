@@ -142,6 +142,33 @@ public sealed class PauseTests : ControlFlowTestBase
     }
 
     [Fact]
+    public async Task BlueGreen_PausesBeforeEveryTrafficStepAndTheSwap_AbortBeforeTheSwapRestoresTheRoutes()
+    {
+        var bg = SeedBlueGreen(10, 50, 100);
+        var production = State.GetListenerActions(bg.ProductionListener).ToJsonString();
+        var before = GroupState();
+        var progress = new Recorder();
+        progress.OnEvent = e =>
+        {
+            if (e is PausedEvent p)
+            {
+                var action = p.StageName == "swap" ? ControlAction.Abort : ControlAction.Promote;
+                Journal.RequestAsync(p.DeploymentId, new ControlRequest(action, p.StageIndex, Alice, action == ControlAction.Abort ? "latency up at 50 %" : null)).GetAwaiter().GetResult();
+            }
+        };
+
+        var run = () => new BlueGreenDeployment(Services, bg.Request, Paused()).RunAsync(progress);
+
+        var failure = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which;
+        failure.Status.Should().Be(DeploymentStatus.RolledBack);
+        failure.InnerException.Should().BeOfType<DeploymentAbortedException>().Which.StageName.Should().Be("swap");
+        progress.Of<PausedEvent>().Select(p => p.StageName).Should().Equal("traffic 10 %", "traffic 50 %", "swap");
+        progress.Of<TrafficWeightsEvent>().Select(t => t.PercentToNew).Should().StartWith([10, 50]);
+        State.GetListenerActions(bg.ProductionListener).ToJsonString().Should().Be(production, "the abort at the swap's pause rolled the traffic back");
+        GroupState().Should().Equal(before);
+    }
+
+    [Fact]
     public async Task OnlyTheStagesNamed_Pause()
     {
         SeedRunningRevision();
