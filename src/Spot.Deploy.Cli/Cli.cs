@@ -61,8 +61,9 @@ internal static class Cli
         var deploy = new Command("deploy", "Deploy an image: basic, canary, bluegreen or roll.");
         var deployStrategy = StrategyArgument();
         var deployInputs = new RequestInputs(deploy);
+        var deployPause = new PauseInputs(deploy);
         deploy.Arguments.Add(deployStrategy);
-        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p, p.GetValue(deployStrategy)!), output, error, ct)));
+        deploy.SetAction((p, ct) => GuardAsync(error, () => DeployAsync(p.GetValue(deployStrategy)!, deployInputs.Read(p, p.GetValue(deployStrategy)!), deployPause.Read(p), output, error, ct)));
         root.Subcommands.Add(deploy);
 
         foreach (var (name, description) in new[]
@@ -96,9 +97,11 @@ internal static class Cli
 
             // A resume bakes before the stages it still has to run when given the same --bake/--analysis again.
             var bakes = rollback ? null : new AnalysisInputs(command);
+            var pauses = rollback ? null : new PauseInputs(command);
 
             command.SetAction((p, ct) => GuardAsync(error, () => RecoverAsync(rollback, p.GetValue(id)!, p.GetValue(stateDir), StateStores.IsPostgres(p.GetValue(state), p.GetValue(stateDir)), endpoints.Read(p),
-                AnalysisInputs.Apply(Options(p.GetValue(onFailure), null, p.GetValue(timeout), p.GetValue(poll)), bakes, p), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document))));
+                AnalysisInputs.Apply(Options(p.GetValue(onFailure), null, p.GetValue(timeout), p.GetValue(poll)), bakes, p), new EventWriter(output, p.GetValue(format2)), ct, rollback ? null : p.GetValue(document),
+                pauses?.Read(p))));
             root.Subcommands.Add(command);
         }
 
@@ -113,6 +116,8 @@ internal static class Cli
         abandon.Options.Add(abandonStateDir);
         abandon.Options.Add(abandonState);
         abandon.Options.Add(abandonOutput);
+        root.Subcommands.Add(ControlCommands.Create(ControlAction.Promote, output, error));
+        root.Subcommands.Add(ControlCommands.Create(ControlAction.Abort, output, error));
         abandon.SetAction((p, ct) => GuardAsync(error, () => AbandonAsync(p.GetValue(abandonId)!, p.GetValue(reason)!, p.GetValue(abandonStateDir), StateStores.IsPostgres(p.GetValue(abandonState), p.GetValue(abandonStateDir)),
             new EventWriter(output, p.GetValue(abandonOutput)), ct)));
         root.Subcommands.Add(abandon);
@@ -353,8 +358,9 @@ internal static class Cli
         })]),
     };
 
-    private static async Task<int> DeployAsync(string strategy, RequestValues values, TextWriter output, TextWriter error, CancellationToken ct)
+    private static async Task<int> DeployAsync(string strategy, RequestValues values, PauseChoice pause, TextWriter output, TextWriter error, CancellationToken ct)
     {
+        var pauseOptions = pause.Options(strategy);
         var writer = new EventWriter(output, values.Output);
         await using var target = await Target.OpenAsync(strategy, values, ct);
         if (target.Sandbox is { } sandbox)
@@ -363,9 +369,16 @@ internal static class Cli
         }
 
         await using var deployment = CreateDeployment(strategy, values, target);
+        deployment.Options.Pause = pauseOptions;
+        var reporter = new PauseReporter(writer, pause, target.Services.Control, NextCommands.StateFlags(values.StateDir, values.PostgresState), Console.In);
+        if (reporter.Notice is { } notice)
+        {
+            writer.Message(notice);
+        }
+
         try
         {
-            var result = await deployment.RunAsync(writer, ct);
+            var result = await deployment.RunAsync(reporter, ct);
             writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null),
                 $"OK: {result}");
             return ExitCodes.Success;
@@ -542,7 +555,7 @@ internal static class Cli
     // ---- rollback / resume ----
 
     private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, bool postgres, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
-        string? documentPath = null)
+        string? documentPath = null, PauseChoice? pause = null)
     {
         if (documentPath is not null && !File.Exists(documentPath))
         {
@@ -571,12 +584,21 @@ internal static class Cli
             await Preflight.RequireAwsCredentialsAsync(ct);
         }
 
+        // A resume pauses again where the journal shows it paused; --pause/--approve pause it before later stages too.
+        var strategy = (await target.Services.Journal.LoadAsync(id, ct))?.Strategy;
+        options.Pause = (pause ?? PauseChoice.None).Options(string.Equals(strategy, nameof(DeploymentStrategy.SpotRoll), StringComparison.OrdinalIgnoreCase) ? "roll" : strategy?.ToLowerInvariant() ?? string.Empty);
+        var reporter = new PauseReporter(writer, pause ?? PauseChoice.None, target.Services.Control, NextCommands.StateFlags(stateDir, postgres), Console.In);
+        if (reporter.Notice is { } notice)
+        {
+            writer.Message(notice);
+        }
+
         var recovery = new DeploymentRecovery(target.Services, options);
         try
         {
             var result = rollback ? await recovery.RollbackAsync(id, writer, ct)
-                : document is not null ? await recovery.ResumeAsync(id, document, writer, ct)
-                : await recovery.ResumeAsync(id, writer, ct);
+                : document is not null ? await recovery.ResumeAsync(id, document, reporter, ct)
+                : await recovery.ResumeAsync(id, reporter, ct);
             var text = result.AlreadyFinished ? AlreadyFinished(result, rollback) : $"OK: {result}";
             writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null, result.AlreadyFinished), text);
             return ExitCodes.Success;

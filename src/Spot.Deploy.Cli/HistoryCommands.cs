@@ -72,7 +72,47 @@ internal static class HistoryCommands
         var line = string.Create(CultureInfo.InvariantCulture,
             $"  unfinished deployment {summary.Id} ({summary.Strategy} to {summary.ImageId ?? "-"}, started {HistoryTable.Time(summary.StartedAt)} by {summary.Runner ?? "unknown"}, {HistoryTable.Outcome(summary)}): no other deployment of {app} starts until it is finished; "
             + $"spot-deploy resume {summary.Id}{store.Flags} or spot-deploy rollback {summary.Id}{store.Flags}");
-        return (line, HistoryTable.Json(summary, store));
+        var json = HistoryTable.Json(summary, store);
+        if (DeploymentPause.Of(record) is { } pause)
+        {
+            line += Environment.NewLine + "  " + PausedLine(summary.Id, pause, store);
+            json["pausedAt"] = pause.StageName;
+        }
+
+        return (line, json);
+    }
+
+    /// <summary>The line of a paused deployment: where it waits, and the two commands that decide.</summary>
+    public static string PausedLine(string id, DeploymentPause pause, StoreChoice store) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{id} is paused at \"{pause.StageName}\" since {HistoryTable.Time(pause.Since)}, waiting for promote/abort: spot-deploy promote {id}{store.Flags} or spot-deploy abort {id} --reason \"<why>\"{store.Flags}");
+
+    /// <summary>For <c>list --unfinished</c>: the paused ones among the summaries, read from their journals.</summary>
+    private static async Task<IReadOnlyList<string>> PausedLinesAsync(IReadOnlyList<DeploymentSummary> summaries, StoreChoice store, CancellationToken ct)
+    {
+        if (summaries.Count == 0)
+        {
+            return [];
+        }
+
+        var (journal, _, owned) = StateStores.Open(store.StateDir, store.Postgres);
+        try
+        {
+            var lines = new List<string>();
+            foreach (var summary in summaries)
+            {
+                if (await journal.LoadAsync(summary.Id, ct) is { } record && DeploymentPause.Of(record) is { } pause)
+                {
+                    lines.Add(PausedLine(summary.Id, pause, store));
+                }
+            }
+
+            return lines;
+        }
+        finally
+        {
+            owned?.Dispose();
+        }
     }
 
     private static async Task<int> HistoryAsync(string app, int limit, StoreChoice store, TextWriter output, CancellationToken ct)
@@ -98,10 +138,12 @@ internal static class HistoryCommands
     {
         var summaries = await WithHistoryAsync(store, history => history.GetUnfinishedAsync(ct));
         var where = StateStores.Describe(store.StateDir, store.Postgres);
+        var paused = await PausedLinesAsync(summaries, store, ct);
         var text = summaries.Count == 0
             ? $"no unfinished deployments in {where}."
             : string.Create(CultureInfo.InvariantCulture, $"{summaries.Count} unfinished deployment(s) in {where}, oldest first:")
-                + Environment.NewLine + HistoryTable.Text(summaries, withApp: true, store);
+                + Environment.NewLine + HistoryTable.Text(summaries, withApp: true, store)
+                + string.Concat(paused.Select(line => Environment.NewLine + line));
         new EventWriter(output, store.Output).Result(new JsonObject
         {
             ["command"] = "list",

@@ -70,5 +70,20 @@ internal sealed class StoreSql(string schemaName)
 
     public string ReadLease { get; } = R("SELECT app_name, holder, token, acquired_at, expires_at, expires_at <= now() FROM {schema}.app_leases WHERE app_name = @app", schemaName);
 
+    /// <summary>Serializes the control requests of one deployment across processes until the transaction ends.</summary>
+    public string LockControl { get; } = R("SELECT pg_advisory_xact_lock(hashtextextended('spot-deploy-control:' || {name} || ':' || @id, 0))", schemaName);
+
+    public string DeploymentState { get; } = R("SELECT app_name, status FROM {schema}.deployments WHERE id = @id", schemaName);
+
+    public string ControlRequests { get; } = R("""
+        SELECT sequence, stage, action, requested_by, reason, requested_at
+        FROM {schema}.control_requests WHERE deployment_id = @id ORDER BY sequence
+        """, schemaName);
+
+    public string InsertControlRequest { get; } = R("""
+        INSERT INTO {schema}.control_requests (deployment_id, sequence, stage, action, requested_by, reason, requested_at)
+        VALUES (@id, @sequence, @stage, @action, @requested_by, @reason, @requested_at)
+        """, schemaName);
+
     private static string R(string template, string schemaName) => PostgreSqlSchema.Render(template, schemaName);
 }

@@ -63,6 +63,20 @@ internal static class Migrations
             ALTER TABLE {schema}.journal_entries ADD COLUMN write_id uuid;
             CREATE UNIQUE INDEX journal_entries_by_write ON {schema}.journal_entries (deployment_id, write_id);
             """),
+        new(3, "control requests: promote and abort of paused deployments", """
+            -- Promote and abort requests for paused deployments, written by any process (never the journal, which only the
+            -- lease holder appends to) and read by the paused runner. Only ever inserted; the first decision per stage wins.
+            CREATE TABLE {schema}.control_requests (
+                deployment_id text        NOT NULL REFERENCES {schema}.deployments (id) ON DELETE CASCADE,
+                sequence      bigint      NOT NULL,
+                stage         integer     NOT NULL,
+                action        text        NOT NULL,
+                requested_by  text        NOT NULL,
+                reason        text,
+                requested_at  timestamptz NOT NULL,
+                PRIMARY KEY (deployment_id, sequence)
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;

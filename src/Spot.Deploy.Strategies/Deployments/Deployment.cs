@@ -65,6 +65,8 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
             throw new Planning.DeploymentValidationException("Bake",
                 $"a {compiled.Strategy} deployment has no stage to bake before; bakes run between canary phases and before Blue/Green traffic steps and the swap.");
         }
+
+        PauseRules.Require(Options, Services, compiled);
     }
 
     /// <summary>
@@ -224,6 +226,42 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         {
             await ReleaseAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Promotes this deployment where it is paused (<see cref="DeploymentOptions.Pause"/>): the same as
+    /// <c>spot-deploy promote &lt;id&gt;</c> from another process, through <see cref="DeploymentServices.Control"/>.
+    /// Call it from another task while <see cref="RunAsync"/> waits, for example on a <see cref="PausedEvent"/>.
+    /// </summary>
+    /// <param name="reason">Why, or null (journaled; never a secret).</param>
+    /// <param name="requestedBy">Who decides (default <c>user@machine</c> of this process).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The decision stored for the stage.</returns>
+    /// <exception cref="DeploymentControlException">The deployment is not paused, finished, or another decision came first.</exception>
+    /// <exception cref="InvalidOperationException">The deployment was not started, or its journal has no control channel.</exception>
+    public Task<ControlRequest> PromoteAsync(string? reason = null, string? requestedBy = null, CancellationToken cancellationToken = default) =>
+        DecideAsync(ControlAction.Promote, reason, requestedBy, cancellationToken);
+
+    /// <summary>
+    /// Aborts this deployment where it is paused: it fails and follows <see cref="DeploymentOptions.OnFailure"/> (rolled back
+    /// by default), with a <see cref="DeploymentAbortedException"/> naming who and why. The same as <c>spot-deploy abort &lt;id&gt;</c>.
+    /// </summary>
+    /// <param name="reason">Why, or null (journaled and part of the failure message; never a secret).</param>
+    /// <param name="requestedBy">Who decides (default <c>user@machine</c> of this process).</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The decision stored for the stage.</returns>
+    /// <exception cref="DeploymentControlException">The deployment is not paused, finished, or another decision came first.</exception>
+    /// <exception cref="InvalidOperationException">The deployment was not started, or its journal has no control channel.</exception>
+    public Task<ControlRequest> AbortAsync(string? reason = null, string? requestedBy = null, CancellationToken cancellationToken = default) =>
+        DecideAsync(ControlAction.Abort, reason, requestedBy, cancellationToken);
+
+    private Task<ControlRequest> DecideAsync(ControlAction action, string? reason, string? requestedBy, CancellationToken cancellationToken)
+    {
+        var run = _run ?? throw new InvalidOperationException("The deployment was not started; there is nothing to promote or abort.");
+        var control = Services.Control ?? throw new InvalidOperationException($"The journal ({Services.Journal.GetType().Name}) has no control channel.");
+        var stage = run.PausedStage
+            ?? throw new DeploymentControlException($"Deployment {run.Id} is not paused; there is nothing to {ControlRules.Verb(action)} now.", run.Id, ControlRefusal.NotPaused);
+        return control.RequestAsync(run.Id, new ControlRequest(action, stage, requestedBy ?? JournalRules.DefaultRunner(), reason), cancellationToken);
     }
 
     /// <summary>Releases the app lock of an unfinished stage-by-stage deployment (it stays resumable from the journal).</summary>

@@ -46,6 +46,13 @@ public sealed class DeploymentOptions
     /// </summary>
     public Analysis? BakeAnalysis { get; set; }
 
+    /// <summary>
+    /// Pause before gated stages until a person promotes or aborts (see <see cref="PauseOptions"/>); null (default) never
+    /// pauses. Needs a journal with a control channel (<see cref="DeploymentServices.Control"/>) and a strategy with gated
+    /// stages (canary with two or more phases, Blue/Green).
+    /// </summary>
+    public PauseOptions? Pause { get; set; }
+
     /// <summary>How long a Spot roll may take before it is stopped and the deployment fails (default 2 h).</summary>
     public TimeSpan RollTimeout { get; set; } = TimeSpan.FromHours(2);
 
@@ -79,6 +86,7 @@ public sealed class DeploymentOptions
         }
 
         BakeAnalysis?.Validate();
+        Pause?.Validate();
         if (RollTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"RollTimeout must be positive (was {RollTimeout}).", nameof(RollTimeout));

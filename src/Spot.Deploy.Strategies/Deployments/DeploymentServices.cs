@@ -63,6 +63,12 @@ public sealed class DeploymentServices
     /// <summary>The journal.</summary>
     public IDeploymentJournal Journal { get; }
 
+    /// <summary>
+    /// The control channel of paused deployments (<see cref="DeploymentOptions.Pause"/>): the journal itself when it is one
+    /// (the in-memory, file and PostgreSQL journals are), otherwise null and deployments cannot pause.
+    /// </summary>
+    public IDeploymentControl? Control => Journal as IDeploymentControl;
+
     /// <summary>The app lock.</summary>
     public IAppLock AppLock { get; }
 

@@ -56,6 +56,12 @@ internal sealed class DeploymentRun
     /// <summary>The gate the run waits at, or null.</summary>
     public string? AtGate { get; set; }
 
+    /// <summary>The stage the run is paused before right now (<see cref="Pauses"/>), or null.</summary>
+    public int? PausedStage { get; set; }
+
+    /// <summary>For a resumed deployment: the pause its journal shows open (it pauses there again unless promoted), or null.</summary>
+    public DeploymentPause? OpenPause { get; private init; }
+
     public int CompletedSteps => _state.CompletedSteps;
 
     public int UnresolvedCount => _state.UnresolvedCount;
@@ -103,7 +109,10 @@ internal sealed class DeploymentRun
         }
 
         var compiled = PlanJson.Read(record.Plan, record.Id);
-        return new DeploymentRun(services, options, compiled, record.Id, record.StartedAt, RunState.FromRecord(record, compiled));
+        return new DeploymentRun(services, options, compiled, record.Id, record.StartedAt, RunState.FromRecord(record, compiled))
+        {
+            OpenPause = DeploymentPause.Of(record),
+        };
     }
 
     /// <summary>
@@ -145,6 +154,7 @@ internal sealed class DeploymentRun
         {
             await Bakes.RunAsync(this, stage, _state.NewGroupId, cancellationToken).ConfigureAwait(false);
             await Gates.PassAsync(this, stage, cancellationToken).ConfigureAwait(false);
+            await Pauses.PassAsync(this, stage, cancellationToken).ConfigureAwait(false);
         }
 
         var started = Time.GetTimestamp();
