@@ -395,8 +395,7 @@ internal static class Cli
         var flags = string.Concat(
             endpoints.Spot is { } spot ? " --spot-url " + Quote(spot.ToString()) : string.Empty,
             endpoints.Ec2 is { } ec2 ? " --ec2-endpoint " + Quote(ec2.ToString()) : string.Empty,
-            endpoints.ElasticLoadBalancing is { } elb ? " --elb-endpoint " + Quote(elb.ToString()) : string.Empty,
-            endpoints.CloudWatch is { } cloudWatch ? " --cloudwatch-endpoint " + Quote(cloudWatch.ToString()) : string.Empty);
+            endpoints.ElasticLoadBalancing is { } elb ? " --elb-endpoint " + Quote(elb.ToString()) : string.Empty);
         var how = e.Status == DeploymentStatus.Running
             ? "Running, but no process holds the app's lock: it was interrupted (a crash, a kill)"
             : e.Status?.ToString();

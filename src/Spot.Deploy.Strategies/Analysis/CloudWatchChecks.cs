@@ -31,5 +31,5 @@ internal static class CloudWatchChecks
     }
 
     private static string NoClient(string check) =>
-        $"check '{check}' reads CloudWatch but the deployment has no AWS connection with CloudWatch: create the DeploymentServices with an AwsConnection (the CLI does when --region or AWS_REGION is set, and with --emulator), or give the check its own CloudWatch client.";
+        $"check '{check}' reads CloudWatch but the deployment has no AWS connection with CloudWatch: create the DeploymentServices with an AwsConnection (the CLI always does: AWS_REGION and the AWS credentials, or the emulator with --emulator), or give the check its own CloudWatch client.";
 }
