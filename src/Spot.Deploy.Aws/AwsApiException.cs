@@ -4,7 +4,7 @@ using System.Net;
 namespace Spot.Deploy.Aws;
 
 /// <summary>
-/// A call to EC2 or ELBv2 failed. Carries the HTTP status, AWS's error code and message, the request
+/// A call to an AWS service (EC2, ELBv2, SSM, CloudWatch) failed. Carries the HTTP status, AWS's error code and message, the request
 /// id (EC2 <c>RequestID</c>, ELBv2 <c>RequestId</c>) and the action — never credentials.
 /// </summary>
 public class AwsApiException : Exception
@@ -53,7 +53,7 @@ public class AwsApiException : Exception
     /// <summary>AWS's request id, for support cases.</summary>
     public string? RequestId { get; }
 
-    /// <summary><c>ec2</c> or <c>elasticloadbalancing</c>.</summary>
+    /// <summary><c>ec2</c>, <c>elasticloadbalancing</c>, <c>ssm</c> or <c>monitoring</c> (CloudWatch).</summary>
     public string Service { get; }
 
     /// <summary>The action, e.g. <c>DescribeImages</c>.</summary>

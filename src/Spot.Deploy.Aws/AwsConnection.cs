@@ -8,8 +8,8 @@ namespace Spot.Deploy.Aws;
 /// <summary>
 /// One AWS account and region: credentials, endpoints and retries, and the two services deployments
 /// need — <see cref="Images"/> (AMI resolver over EC2 DescribeImages through <see cref="IAmazonEC2"/>, and SSM
-/// parameters through <see cref="IAmazonSimpleSystemsManagement"/>) and <see cref="Traffic"/> (ALB traffic router
-/// over ELBv2). Safe for concurrent use; create one per account and region.
+/// parameters through <see cref="IAmazonSimpleSystemsManagement"/>), <see cref="Traffic"/> (ALB traffic router
+/// over ELBv2) and <see cref="CloudWatch"/> (alarms and metrics for analysis checks). Safe for concurrent use; create one per account and region.
 /// </summary>
 public sealed class AwsConnection : IDisposable
 {
@@ -52,9 +52,18 @@ public sealed class AwsConnection : IDisposable
 
     /// <summary>
     /// Creates a connection from services you made: your own <see cref="AmiResolver"/> and <see cref="TrafficRouter"/>,
-    /// or substitutes of them in tests. <see cref="Options"/> are then the defaults, with no region.
+    /// or substitutes of them in tests. <see cref="Options"/> are then the defaults, with no region; <see cref="CloudWatch"/> is null.
     /// </summary>
     public AwsConnection(AmiResolver images, TrafficRouter traffic)
+        : this(images, traffic, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a connection from services you made, with a CloudWatch client (your own, or a substitute in tests) for
+    /// analysis checks. <see cref="Options"/> are then the defaults, with no region.
+    /// </summary>
+    public AwsConnection(AmiResolver images, TrafficRouter traffic, CloudWatchClient? cloudWatch)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(traffic);
@@ -62,6 +71,7 @@ public sealed class AwsConnection : IDisposable
         CredentialsDescription = "given services";
         Images = images;
         Traffic = traffic;
+        CloudWatch = cloudWatch;
     }
 
     private AwsConnection(HttpClient httpClient, AwsConnectionOptions options, ILogger? logger, IAmazonEC2? ec2, IAmazonSimpleSystemsManagement? ssm, bool ownsHttpClient)
@@ -111,6 +121,7 @@ public sealed class AwsConnection : IDisposable
         var transport = new AwsQueryTransport(httpClient, effective, credentials, log);
         Images = new AmiResolver(ec2, ec2Retry, ssm, ssmRetry, effective.TimeProvider);
         Traffic = new TrafficRouter(transport, effective.TimeProvider);
+        CloudWatch = new CloudWatchClient(transport);
     }
 
     /// <summary>The effective settings (region filled from the environment when it was not set).</summary>
@@ -124,6 +135,9 @@ public sealed class AwsConnection : IDisposable
 
     /// <summary>Reads and moves ALB traffic (ELBv2).</summary>
     public TrafficRouter Traffic { get; }
+
+    /// <summary>Reads CloudWatch alarms and metrics (analysis checks); null only for a connection made from given services without one.</summary>
+    public CloudWatchClient? CloudWatch { get; }
 
     /// <summary>Disposes the AWS SDK clients and the <see cref="HttpClient"/> the connection created.</summary>
     public void Dispose()

@@ -54,6 +54,9 @@ public sealed class AwsConnectionOptions
     /// </summary>
     public Uri? SystemsManagementEndpoint { get; set; }
 
+    /// <summary>CloudWatch endpoint (alarms and metrics of analysis checks); null means <c>https://monitoring.{region}.amazonaws.com</c>.</summary>
+    public Uri? CloudWatchEndpoint { get; set; }
+
     /// <summary>How long one attempt of one call may take. Default 30 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -103,6 +106,7 @@ public sealed class AwsConnectionOptions
         CheckEndpoint(Ec2Endpoint, nameof(Ec2Endpoint));
         CheckEndpoint(ElasticLoadBalancingEndpoint, nameof(ElasticLoadBalancingEndpoint));
         CheckEndpoint(SystemsManagementEndpoint, nameof(SystemsManagementEndpoint));
+        CheckEndpoint(CloudWatchEndpoint, nameof(CloudWatchEndpoint));
         if (AttemptTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("AttemptTimeout must be positive.", nameof(AttemptTimeout));
@@ -131,6 +135,7 @@ public sealed class AwsConnectionOptions
         {
             AwsService.Ec2 => (Ec2Endpoint, "ec2"),
             AwsService.SystemsManagement => (SystemsManagementEndpoint, "ssm"),
+            AwsService.CloudWatch => (CloudWatchEndpoint, "monitoring"),
             _ => (ElasticLoadBalancingEndpoint, "elasticloadbalancing"),
         };
         if (custom is not null)
@@ -148,7 +153,8 @@ public sealed class AwsConnectionOptions
         (AssumeRoleArn is null ? string.Empty : ", AssumeRole=" + AssumeRoleArn) +
         (Ec2Endpoint is null ? string.Empty : ", Ec2Endpoint=" + Ec2Endpoint) +
         (ElasticLoadBalancingEndpoint is null ? string.Empty : ", ElasticLoadBalancingEndpoint=" + ElasticLoadBalancingEndpoint) +
-        (SystemsManagementEndpoint is null ? string.Empty : ", SystemsManagementEndpoint=" + SystemsManagementEndpoint);
+        (SystemsManagementEndpoint is null ? string.Empty : ", SystemsManagementEndpoint=" + SystemsManagementEndpoint) +
+        (CloudWatchEndpoint is null ? string.Empty : ", CloudWatchEndpoint=" + CloudWatchEndpoint);
 
     internal AwsConnectionOptions WithEnvironmentDefaults()
     {

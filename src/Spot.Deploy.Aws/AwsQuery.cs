@@ -13,10 +13,13 @@ public enum AwsService
 
     /// <summary>SSM, Systems Manager (signing name <c>ssm</c>), called through the AWS SDK for .NET (<c>IAmazonSimpleSystemsManagement</c>).</summary>
     SystemsManagement,
+
+    /// <summary>CloudWatch (<c>query</c> protocol, API version 2010-08-01, signing name <c>monitoring</c>), called by this package's transport.</summary>
+    CloudWatch,
 }
 
 /// <summary>
-/// Sends one ELBv2 query-protocol action (form-encoded POST, SigV4-signed) and returns the parsed XML
+/// Sends one ELBv2 or CloudWatch query-protocol action (form-encoded POST, SigV4-signed) and returns the parsed XML
 /// answer's root element, or throws <see cref="AwsApiException"/>. Retries throttling and 5xx.
 /// </summary>
 internal interface IAwsQueryTransport

@@ -10,7 +10,7 @@ using Polly;
 namespace Spot.Deploy.Aws;
 
 /// <summary>
-/// The ELBv2 query transport (AWSSDK.ElasticLoadBalancingV2 is not on the package feed): form-encoded POST, SigV4 from AWSSDK.Core, XML answers parsed by local
+/// The query-protocol transport of ELBv2 and CloudWatch (their AWSSDK packages are not on the package feed): form-encoded POST, SigV4 from AWSSDK.Core, XML answers parsed by local
 /// names, AWS errors mapped to <see cref="AwsApiException"/>, throttling and 5xx retried with jittered
 /// exponential backoff. Mutating actions are retried only when AWS throttled them (it did nothing).
 /// </summary>
@@ -87,14 +87,20 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
         return Encoding.UTF8.GetBytes(text.ToString());
     }
 
-    /// <summary>ELBv2's API version; EC2 and SSM are called through the AWS SDK for .NET, never by this transport.</summary>
-    internal static string ApiVersion(AwsService service) => service == AwsService.ElasticLoadBalancingV2
-        ? "2015-12-01"
-        : throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 only: EC2 and SSM go through the AWS SDK for .NET.");
+    /// <summary>The API version of a service this transport sends; EC2 and SSM are called through the AWS SDK for .NET, never by this transport.</summary>
+    internal static string ApiVersion(AwsService service) => service switch
+    {
+        AwsService.ElasticLoadBalancingV2 => "2015-12-01",
+        AwsService.CloudWatch => "2010-08-01",
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 and CloudWatch only: EC2 and SSM go through the AWS SDK for .NET."),
+    };
 
-    internal static string SigningName(AwsService service) => service == AwsService.ElasticLoadBalancingV2
-        ? "elasticloadbalancing"
-        : throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 only.");
+    internal static string SigningName(AwsService service) => service switch
+    {
+        AwsService.ElasticLoadBalancingV2 => "elasticloadbalancing",
+        AwsService.CloudWatch => "monitoring",
+        _ => throw new ArgumentOutOfRangeException(nameof(service), service, "The query transport sends ELBv2 and CloudWatch only."),
+    };
 
     private async ValueTask<XElement> SendOnceAsync(AwsService service, string action, byte[] body, int attempt, CancellationToken cancellationToken)
     {

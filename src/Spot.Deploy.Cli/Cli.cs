@@ -41,9 +41,12 @@ internal static class Cli
         var demo = new Command("demo", "Run a Canary, a Blue/Green and a failing (rolled back) deployment against an embedded emulator and print a summary.");
         var realTime = new Option<bool>("--real-time") { Description = "Use the wall clock (instances boot in 3 s, healthy 2 s later) instead of the virtual clock." };
         var demoOutput = OutputOption();
+        var scenario = new Option<string>("--scenario") { Description = "deployments (default: Canary, Blue/Green, a rolled-back Canary), analysis (a bad build failing its CloudWatch analysis) or all.", DefaultValueFactory = _ => "deployments" };
+        scenario.AcceptOnlyFromAmong(Demo.Scenarios);
         demo.Options.Add(realTime);
         demo.Options.Add(demoOutput);
-        demo.SetAction((p, ct) => GuardAsync(error, () => Demo.RunAsync(new EventWriter(output, p.GetValue(demoOutput)), p.GetValue(realTime), ct)));
+        demo.Options.Add(scenario);
+        demo.SetAction((p, ct) => GuardAsync(error, () => Demo.RunAsync(new EventWriter(output, p.GetValue(demoOutput)), p.GetValue(realTime), p.GetValue(scenario)!, ct)));
         root.Subcommands.Add(demo);
 
         var plan = new Command("plan", "Dry run: resolve the image, read the app's groups and print the steps and API calls a deployment would make. Changes nothing.");
@@ -747,6 +750,8 @@ internal static class Cli
         await output.WriteLineAsync($"EC2 endpoint:    {sandbox.Emulator.Ec2Endpoint}");
         await output.WriteLineAsync($"ELBv2 endpoint:  {sandbox.Emulator.ElasticLoadBalancingEndpoint}");
         await output.WriteLineAsync($"SSM endpoint:    {sandbox.Emulator.SystemsManagementEndpoint}");
+        await output.WriteLineAsync($"CloudWatch:      {sandbox.Emulator.CloudWatchEndpoint}");
+        await output.WriteLineAsync($"Metrics:         {sandbox.Emulator.MetricsEndpoint} (Prometheus text format)");
         await output.WriteLineAsync($"Call log:        {sandbox.Emulator.CallLogAddress} (GET with the Spot token)");
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"instances boot in {bootTime.TotalSeconds} s and are healthy {healthDelay.TotalSeconds} s later"));
         await output.WriteLineAsync($"Stats:           {sandbox.Emulator.StatsEndpoint}");
@@ -851,6 +856,7 @@ internal sealed class Target : IAsyncDisposable
         var aws = new AwsConnection(new AwsConnectionOptions
         {
             Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing, SystemsManagementEndpoint = endpoints.Ssm,
+            CloudWatchEndpoint = endpoints.CloudWatch,
         });
         var services = new DeploymentServices(spot, aws, journal, appLock);
         return Task.FromResult(owned is null ? new Target(services, null, null, spot, aws) : new Target(services, null, null, spot, aws, owned));

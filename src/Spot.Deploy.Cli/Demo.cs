@@ -8,14 +8,23 @@ namespace Spot.Deploy.Cli;
 /// <summary>
 /// <c>spot-deploy demo</c>: an embedded emulator seeded with two apps; a Canary (25/50/100) of "api", a Blue/Green of "web"
 /// with a gradual traffic shift, then a Canary of "api" to an image that never becomes healthy, which is rolled back;
-/// then a summary. Exit 0 when each deployment ended as expected.
+/// then a summary. With <c>--scenario analysis</c> (or <c>all</c>), a Canary of "shop" to a bad build that passes its
+/// health checks but fails its CloudWatch analysis at the first phase and is rolled back (<see cref="DemoAnalysis"/>).
+/// Exit 0 when each deployment ended as expected.
 /// </summary>
 internal static class Demo
 {
     private sealed record Outcome(string Label, DeploymentStrategy Strategy, string App, string Image, DeploymentStatus Expected, DeploymentStatus Actual,
-        TimeSpan Duration, IReadOnlyList<string> Before, IReadOnlyList<string> After, string? DeploymentId, string? Error);
+        TimeSpan Duration, IReadOnlyList<string> Before, IReadOnlyList<string> After, string? DeploymentId, string? Error)
+    {
+        /// <summary>The analysis that decided, when one did: the check, its values and the verdict.</summary>
+        public AnalysisFailedException? Analysis { get; init; }
+    }
 
-    public static async Task<int> RunAsync(EventWriter writer, bool realTime, CancellationToken cancellationToken)
+    /// <summary>The scenarios: the three deployments, the analysis one, or all four.</summary>
+    public static readonly string[] Scenarios = ["deployments", "analysis", "all"];
+
+    public static async Task<int> RunAsync(EventWriter writer, bool realTime, string scenario, CancellationToken cancellationToken)
     {
         await using var sandbox = await Sandbox.StartAsync(realTime, cancellationToken: cancellationToken);
         sandbox.SeedApp("api", new Capacity(2, 4, 4), targetGroupArn: null, revision: true);
@@ -26,7 +35,25 @@ internal static class Demo
         writer.Message("seeded: api__1 2/4/4 (a Canary revision) and web 2/2/4 (Blue/Green production) on web-1.0 (" + Sandbox.ImageV1 + "); web-3.0 (" + Sandbox.BrokenImage + ") never becomes healthy");
 
         var outcomes = new List<Outcome>();
+        if (scenario != "analysis")
+        {
+            await RunDeploymentsAsync(writer, sandbox, realTime, outcomes, cancellationToken);
+        }
 
+        if (scenario != "deployments")
+        {
+            var (request, options) = DemoAnalysis.Prepare(sandbox, realTime);
+            writer.Message(string.Empty);
+            writer.Message(DemoAnalysis.Introduction(sandbox));
+            outcomes.Add(await RunOneAsync(writer, sandbox, "4 canary (bad build, analysis)", DeploymentStrategy.Canary, request.AppName, Sandbox.BadBuildImage, DeploymentStatus.RolledBack,
+                () => new CanaryDeployment(sandbox.Services, request, options), cancellationToken));
+        }
+
+        return Summarize(writer, sandbox, outcomes);
+    }
+
+    private static async Task RunDeploymentsAsync(EventWriter writer, Sandbox sandbox, bool realTime, List<Outcome> outcomes, CancellationToken cancellationToken)
+    {
         var canary = new CanaryDeploymentRequest { AppName = "api", Document = Sandbox.Document("api", null) }
             .AddPercentPhase(25).AddPercentPhase(50).AddPercentPhase(100);
         canary.UseImage(Sandbox.ImageV2);
@@ -44,7 +71,10 @@ internal static class Demo
         broken.UseImage(Sandbox.BrokenImage);
         outcomes.Add(await RunOneAsync(writer, sandbox, "3 canary (broken image)", DeploymentStrategy.Canary, broken.AppName, Sandbox.BrokenImage, DeploymentStatus.RolledBack,
             () => new CanaryDeployment(sandbox.Services, broken, Options(realTime, failing: true)), cancellationToken));
+    }
 
+    private static int Summarize(EventWriter writer, Sandbox sandbox, List<Outcome> outcomes)
+    {
         var ok = outcomes.All(o => o.Actual == o.Expected);
         var text = new System.Text.StringBuilder();
         text.AppendLine();
@@ -55,6 +85,10 @@ internal static class Demo
                 $"  {o.Label}: {o.Strategy} of {o.App} to {o.Image}: {o.Actual} (expected {o.Expected}) in {EventWriter.Clock(o.Duration)}{(sandbox.IsVirtual ? " virtual" : string.Empty)}"));
             text.AppendLine("    before: " + string.Join(", ", o.Before));
             text.AppendLine("    after:  " + string.Join(", ", o.After));
+            if (o.Analysis is { } analysis)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"    analysis: check '{analysis.Check}' saw {string.Join("; ", analysis.Values)}: Failed, rolled back");
+            }
         }
 
         text.Append(ok ? "demo OK: every deployment ended as expected" : "demo FAILED: a deployment did not end as expected");
@@ -77,13 +111,16 @@ internal static class Demo
                 ["before"] = new JsonArray([.. o.Before.Select(b => (JsonNode)b)]),
                 ["after"] = new JsonArray([.. o.After.Select(a => (JsonNode)a)]),
                 ["error"] = o.Error,
+                ["analysis"] = o.Analysis is { } a
+                    ? new JsonObject { ["check"] = a.Check, ["values"] = new JsonArray([.. a.Values.Select(v => (JsonNode)v)]), ["verdict"] = "Failed" }
+                    : null,
             })]),
         };
         writer.Result(result, text.ToString());
         return ok ? ExitCodes.Success : ExitCodes.NeedsAttention;
     }
 
-    private static DeploymentOptions Options(bool realTime, bool failing)
+    internal static DeploymentOptions Options(bool realTime, bool failing)
     {
         var options = new DeploymentOptions { Owner = "spot-deploy demo" };
         if (realTime)
@@ -114,6 +151,7 @@ internal static class Demo
         DeploymentStatus actual;
         string? id = null;
         string? error = null;
+        AnalysisFailedException? analysis = null;
         await using (var deployment = create())
         {
             try
@@ -127,6 +165,7 @@ internal static class Demo
                 actual = e.Status;
                 id = e.DeploymentId;
                 error = e.Message;
+                analysis = e.InnerException as AnalysisFailedException;
                 if (expected == DeploymentStatus.RolledBack && e.Status == DeploymentStatus.RolledBack)
                 {
                     writer.Message("  (expected) " + e.Message);
@@ -139,6 +178,6 @@ internal static class Demo
         }
 
         return new Outcome(label, strategy, app, image, expected, actual,
-            sandbox.Clock.GetUtcNow() - start, before, sandbox.Groups(app), id, error);
+            sandbox.Clock.GetUtcNow() - start, before, sandbox.Groups(app), id, error) { Analysis = analysis };
     }
 }

@@ -67,15 +67,16 @@ internal sealed class RequestValues
 }
 
 /// <summary>Where the real-API commands send their calls when not to Spot and AWS (e.g. a running <c>spot-deploy emulator</c>).</summary>
-internal sealed record Endpoints(Uri? Spot, Uri? Ec2, Uri? ElasticLoadBalancing, Uri? Ssm);
+internal sealed record Endpoints(Uri? Spot, Uri? Ec2, Uri? ElasticLoadBalancing, Uri? Ssm, Uri? CloudWatch = null);
 
-/// <summary>The <c>--spot-url</c>, <c>--ec2-endpoint</c> and <c>--elb-endpoint</c> flags.</summary>
+/// <summary>The <c>--spot-url</c>, <c>--ec2-endpoint</c>, <c>--elb-endpoint</c>, <c>--ssm-endpoint</c> and <c>--cloudwatch-endpoint</c> flags.</summary>
 internal sealed class EndpointInputs
 {
     private readonly Option<string?> _spot = new("--spot-url") { Description = "The Spot API base address (default: Spot's). E.g. the address 'spot-deploy emulator' prints." };
     private readonly Option<string?> _ec2 = new("--ec2-endpoint") { Description = "The EC2 endpoint (default: the region's)." };
     private readonly Option<string?> _elb = new("--elb-endpoint") { Description = "The ELBv2 endpoint (default: the region's)." };
     private readonly Option<string?> _ssm = new("--ssm-endpoint") { Description = "The SSM endpoint for --image-parameter (default: the region's)." };
+    private readonly Option<string?> _cloudWatch = new("--cloudwatch-endpoint") { Description = "The CloudWatch endpoint for the analysis's cloudwatch checks (default: the region's)." };
 
     public EndpointInputs(Command command)
     {
@@ -83,13 +84,15 @@ internal sealed class EndpointInputs
         command.Options.Add(_ec2);
         command.Options.Add(_elb);
         command.Options.Add(_ssm);
+        command.Options.Add(_cloudWatch);
     }
 
     public Endpoints Read(ParseResult parse) => new(
         Absolute(parse.GetValue(_spot), "--spot-url"),
         Absolute(parse.GetValue(_ec2), "--ec2-endpoint"),
         Absolute(parse.GetValue(_elb), "--elb-endpoint"),
-        Absolute(parse.GetValue(_ssm), "--ssm-endpoint"));
+        Absolute(parse.GetValue(_ssm), "--ssm-endpoint"),
+        Absolute(parse.GetValue(_cloudWatch), "--cloudwatch-endpoint"));
 
     private static Uri? Absolute(string? text, string flag) =>
         text is null ? null

@@ -17,6 +17,12 @@ internal sealed class Sandbox : IAsyncDisposable
     public const string ImageV2 = "ami-0000000000000bbb2";
     public const string BrokenImage = "ami-0000000000000ccc3";
 
+    /// <summary>A bad build: healthy, but half of the requests its instances serve are answered with a 5xx (the emulator's traffic model).</summary>
+    public const string BadBuildImage = "ami-0000000000000ddd4";
+
+    /// <summary>The share of <see cref="BadBuildImage"/>'s answers that are 5xx.</summary>
+    public const double BadBuildErrorRate = 0.5;
+
     /// <summary>An SSM parameter: version 1 holds <see cref="ImageV1"/>, version 2 (label <c>prod</c>) <see cref="ImageV2"/>.</summary>
     public const string ImageParameter = "/spot-deploy/images/web";
 
@@ -47,6 +53,12 @@ internal sealed class Sandbox : IAsyncDisposable
     public string GreenTargetGroup { get; private set; } = string.Empty;
 
     public BlueGreenLoadBalancer Routes { get; private set; } = null!;
+
+    /// <summary>The ALB's CloudWatch <c>LoadBalancer</c> dimension, <c>app/web-alb/…</c>.</summary>
+    public string LoadBalancerDimension { get; private set; } = string.Empty;
+
+    /// <summary>The blue target group's CloudWatch <c>TargetGroup</c> dimension, <c>targetgroup/web-blue/…</c>.</summary>
+    public string BlueTargetGroupDimension => BlueTargetGroup[(BlueTargetGroup.IndexOf(":targetgroup/", StringComparison.Ordinal) + 1)..];
 
     /// <summary>Virtual time (auto-advancing): a deployment takes milliseconds; or real time with 3 s boots and 2 s to health.</summary>
     public bool IsVirtual => Clock is Spot.Deploy.Emulator.VirtualTimeProvider;
@@ -83,6 +95,7 @@ internal sealed class Sandbox : IAsyncDisposable
             Ec2Endpoint = emulator.Ec2Endpoint,
             ElasticLoadBalancingEndpoint = emulator.ElasticLoadBalancingEndpoint,
             SystemsManagementEndpoint = emulator.SystemsManagementEndpoint,
+            CloudWatchEndpoint = emulator.CloudWatchEndpoint,
             TimeProvider = clock,
             AttemptTimeout = TimeSpan.FromHours(1),
         });
@@ -100,9 +113,12 @@ internal sealed class Sandbox : IAsyncDisposable
         state.SeedImage(ImageV2, "web-2.0", now.AddDays(-1));
         state.SeedImage(BrokenImage, "web-3.0", now.AddHours(-1));
         state.MarkImageNeverHealthy(BrokenImage);
+        state.SeedImage(BadBuildImage, "web-4.0", now.AddDays(-2)); // older than web-2.0: never "the newest web-*"
+        state.SetImageErrorRate(BadBuildImage, BadBuildErrorRate);
         state.SeedParameter(ImageParameter, ImageV1, dataType: "aws:ec2:image");
         state.SeedParameter(ImageParameter, ImageV2, labels: ["prod"], dataType: "aws:ec2:image");
         var lb = state.SeedLoadBalancer("web-alb");
+        LoadBalancerDimension = lb[(lb.IndexOf(":loadbalancer/", StringComparison.Ordinal) + ":loadbalancer/".Length)..];
         BlueTargetGroup = state.SeedTargetGroup("web-blue");
         GreenTargetGroup = state.SeedTargetGroup("web-green");
         var production = state.SeedListener(lb, 443, BlueTargetGroup);

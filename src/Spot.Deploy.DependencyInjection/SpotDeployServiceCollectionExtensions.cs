@@ -247,6 +247,7 @@ public static class SpotDeployServiceCollectionExtensions
         Ec2Endpoint = o.Ec2Endpoint,
         ElasticLoadBalancingEndpoint = o.ElasticLoadBalancingEndpoint,
         SystemsManagementEndpoint = o.SystemsManagementEndpoint,
+        CloudWatchEndpoint = o.CloudWatchEndpoint,
         AttemptTimeout = o.AttemptTimeout,
         MaxRetries = o.MaxRetries,
         RetryBaseDelay = o.RetryBaseDelay,

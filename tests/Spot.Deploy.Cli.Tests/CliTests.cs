@@ -49,6 +49,39 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Demo_AnalysisScenario_ABadBuildFailsItsCloudWatchCheckAtTheFirstPhase_AndIsRolledBack()
+    {
+        var run = await RunAsync("demo", "--scenario", "analysis");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Output + run.Error);
+        run.Output.Should().Contain("passes its health checks but answers 50 % of requests with a 5xx")
+            .And.Contain("bake after phase 1 of 2 (25 %): 5xx-ratio #1 FAIL - ").And.Contain("ROLLBACK of ");
+        var summary = run.Output[run.Output.IndexOf("SUMMARY", StringComparison.Ordinal)..];
+        summary.Should().Contain($"Canary of shop to {Sandbox.BadBuildImage}: RolledBack (expected RolledBack)")
+            .And.MatchRegex(@"analysis: check '5xx-ratio' saw 0\.\d+ \(threshold < 0\.05\): Failed, rolled back")
+            .And.Contain("demo OK");
+        summary.Should().NotContain("Canary of api", "only the analysis scenario ran");
+        var sandbox = run.Sandboxes.Single();
+        sandbox.Groups("shop").Should().Equal($"shop__1 2/4/4 {Sandbox.ImageV1} live=4");
+        sandbox.Emulator.Calls.All.Should().Contain(c => c.Service == "monitoring" && c.Action == "GetMetricData" && c.Status == 200);
+    }
+
+    [Fact]
+    public async Task Demo_AllScenarios_JsonResultCarriesTheAnalysisVerdict()
+    {
+        var run = await RunAsync("demo", "--scenario", "all", "--output", "json");
+
+        run.ExitCode.Should().Be(ExitCodes.Success, run.Output + run.Error);
+        var result = JsonNode.Parse(run.Lines[^1])!.AsObject();
+        result["deployments"]!.AsArray().Select(d => $"{d!["app"]} {d["status"]}").Should().Equal("api Succeeded", "web Succeeded", "api RolledBack", "shop RolledBack");
+        var analysis = result["deployments"]![3]!["analysis"]!;
+        ((string?)analysis["check"]).Should().Be("5xx-ratio");
+        ((string?)analysis["verdict"]).Should().Be("Failed");
+        analysis["values"]!.AsArray().Should().ContainSingle().Which!.GetValue<string>().Should().EndWith("(threshold < 0.05)");
+        result["deployments"]![0]!["analysis"].Should().BeNull();
+    }
+
+    [Fact]
     public async Task Plan_PrintsTheStepsAndApiCalls_AndChangesNothing()
     {
         var run = await RunAsync("plan", "canary", "--app", "web", "--emulator", "--phase", "25", "--phase", "100");

@@ -25,7 +25,8 @@ public sealed class EmulatorRateLimitFlagsTests
         var options = started!.Emulator.Options;
         (options.SpotRequestsPerMinute, options.SpotRateLimitScope, options.SpotRateLimitWindow).Should().Be((5, SpotRateLimitScope.Account, TimeSpan.FromSeconds(10)));
         output.ToString().Should().Contain("Spot rate limit: 5 calls per 10 s per account")
-            .And.Contain("Stats:           " + started.Emulator.StatsEndpoint);
+            .And.Contain("Stats:           " + started.Emulator.StatsEndpoint)
+            .And.Contain("CloudWatch:      " + started.Emulator.CloudWatchEndpoint).And.Contain("Metrics:         " + started.Emulator.MetricsEndpoint);
     }
 
     [Theory]

@@ -15,6 +15,9 @@ public abstract class AnalysisCheck
     /// <summary>Recorded and shown, but never fails or pauses anything (to try a new check safely).</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>True when the check reads CloudWatch through the deployment's AWS connection (refused without one).</summary>
+    internal virtual bool NeedsDeploymentCloudWatch => false;
+
     /// <summary>Measures once.</summary>
     /// <param name="context">Where the deployment is, with the placeholders queries may use.</param>
     /// <param name="cancellationToken">Cancelled when the deployment is.</param>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Spot.Deploy.Aws;
 
 namespace Spot.Deploy.Strategies;
 
@@ -52,6 +53,9 @@ public sealed partial class AnalysisContext
 
     /// <summary>The deployment's clock (for checks whose queries take a time range, such as a CloudWatch window).</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The deployment's CloudWatch client (its AWS connection's), for the CloudWatch checks; null without one.</summary>
+    public CloudWatchClient? CloudWatch { get; init; }
 
     /// <summary>Which group a new-versus-old comparison is measuring now; null outside comparisons.</summary>
     public string? ComparedGroup { get; init; }
@@ -108,7 +112,7 @@ public sealed partial class AnalysisContext
         {
             DeploymentId = DeploymentId, AppName = AppName, Strategy = Strategy, Phase = Phase, Percent = Percent,
             NewGroupName = name, NewGroupId = id, OldGroupName = OldGroupName, OldGroupId = OldGroupId,
-            TargetGroupArn = TargetGroupArn, LoadBalancer = LoadBalancer, TimeProvider = TimeProvider, ComparedGroup = group,
+            TargetGroupArn = TargetGroupArn, LoadBalancer = LoadBalancer, TimeProvider = TimeProvider, ComparedGroup = group, CloudWatch = CloudWatch,
         };
 
     /// <inheritdoc />

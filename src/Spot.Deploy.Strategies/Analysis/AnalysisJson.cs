@@ -11,7 +11,7 @@ namespace Spot.Deploy.Strategies;
 /// before anything in the cloud changes. Header values can come from the environment (<c>{"env": "NAME"}</c>) so a file
 /// never needs to hold a token.
 /// </summary>
-public static class AnalysisJson
+public static partial class AnalysisJson
 {
     private static readonly string[] AnalysisKeys = ["interval", "count", "failureLimit", "inconclusiveLimit", "consecutiveSuccessLimit", "checks"];
     private static readonly string[] CommonKeys = ["name", "type", "dryRun"];
@@ -43,7 +43,7 @@ public static class AnalysisJson
         return analysis;
     }
 
-    private sealed class Reader(Func<string, string?> environment)
+    private sealed partial class Reader(Func<string, string?> environment)
     {
         public Analysis Analysis(JsonObject o)
         {
@@ -67,15 +67,17 @@ public static class AnalysisJson
                 throw new DeploymentValidationException(path, "must be an object.");
             }
 
-            var type = String(o["type"], path + ".type") ?? throw new DeploymentValidationException(path + ".type", "is required: http, prometheus or newVsOld.");
+            var type = String(o["type"], path + ".type") ?? throw new DeploymentValidationException(path + ".type", "is required: http, prometheus, cloudwatchMetric, cloudwatchAlarm or newVsOld.");
             var name = String(o["name"], path + ".name") ?? (nested ? "query" : throw new DeploymentValidationException(path + ".name", "is required."));
             var dryRun = o["dryRun"] is { } d && Bool(d, path + ".dryRun");
             return type switch
             {
                 "http" => Http(o, path, name, dryRun),
                 "prometheus" => Prometheus(o, path, name, dryRun),
+                "cloudwatchMetric" => CloudWatchMetric(o, path, name, dryRun),
+                "cloudwatchAlarm" when !nested => CloudWatchAlarm(o, path, name, dryRun),
                 "newVsOld" when !nested => Compare(o, path, name, dryRun),
-                _ => throw new DeploymentValidationException(path + ".type", $"'{type}' is not a check type here; use http, prometheus{(nested ? string.Empty : " or newVsOld")}."),
+                _ => throw new DeploymentValidationException(path + ".type", $"'{type}' is not a check type here; use http, prometheus{(nested ? " or cloudwatchMetric" : ", cloudwatchMetric, cloudwatchAlarm or newVsOld")}."),
             };
         }
 
@@ -121,7 +123,7 @@ public static class AnalysisJson
         private NewVersusOldCheck Compare(JsonObject o, string path, string name, bool dryRun)
         {
             Known(o, path, [.. CommonKeys, .. CompareKeys]);
-            var query = Check(o["query"] as JsonObject ?? throw new DeploymentValidationException(path + ".query", "is required: the http or prometheus query read for both groups."), path + ".query", nested: true);
+            var query = Check(o["query"] as JsonObject ?? throw new DeploymentValidationException(path + ".query", "is required: the http, prometheus or cloudwatchMetric query read for both groups."), path + ".query", nested: true);
             return new NewVersusOldCheck
             {
                 Name = name,

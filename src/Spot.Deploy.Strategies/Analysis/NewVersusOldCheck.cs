@@ -23,6 +23,8 @@ public sealed class NewVersusOldCheck : AnalysisCheck
     /// <summary>When the old value is 0 and higher is worse: the most the new value may be (default 0: any value above fails).</summary>
     public double AbsoluteTolerance { get; init; }
 
+    internal override bool NeedsDeploymentCloudWatch => Query?.NeedsDeploymentCloudWatch ?? false;
+
     /// <inheritdoc />
     public override async Task<Measurement> MeasureAsync(AnalysisContext context, CancellationToken cancellationToken = default)
     {

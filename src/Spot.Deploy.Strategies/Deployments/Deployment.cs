@@ -60,6 +60,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
 
     private void RequireBakePoint(CompiledDeployment compiled)
     {
+        CloudWatchChecks.Require(Options.BakeAnalysis, Services);
         if ((Options.Bake is not null || Options.BakeAnalysis is not null) && !compiled.Stages.Any(s => s.GateBefore))
         {
             throw new Planning.DeploymentValidationException("Bake",

@@ -114,6 +114,7 @@ public sealed class DeploymentRecovery
         CancellationToken cancellationToken)
     {
         Options.Validate();
+        CloudWatchChecks.Require(Options.BakeAnalysis, Services);
         var record = await LoadAsync(deploymentId, cancellationToken).ConfigureAwait(false);
         if (await FinishedAsync(record, rollback: false, cancellationToken).ConfigureAwait(false) is { } finished)
         {

@@ -34,6 +34,7 @@ internal static partial class AnalysisContexts
             TargetGroupArn = targetGroupArn,
             LoadBalancer = loadBalancer,
             TimeProvider = run.Services.TimeProvider,
+            CloudWatch = run.Services.Aws?.CloudWatch,
         };
     }
 

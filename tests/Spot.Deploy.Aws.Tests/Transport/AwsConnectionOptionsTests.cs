@@ -9,6 +9,7 @@ public class AwsConnectionOptionsTests
     [InlineData("us-east-1", AwsService.Ec2, "https://ec2.us-east-1.amazonaws.com/")]
     [InlineData("eu-west-3", AwsService.ElasticLoadBalancingV2, "https://elasticloadbalancing.eu-west-3.amazonaws.com/")]
     [InlineData("cn-north-1", AwsService.Ec2, "https://ec2.cn-north-1.amazonaws.com.cn/")]
+    [InlineData("eu-west-1", AwsService.CloudWatch, "https://monitoring.eu-west-1.amazonaws.com/")]
     public void EndpointOf_Region_IsTheRegionalEndpoint(string region, AwsService service, string expected)
     {
         new AwsConnectionOptions { Region = region }.EndpointOf(service).Should().Be(new Uri(expected));
@@ -75,5 +76,17 @@ public class AwsConnectionOptionsTests
         var text = new AwsConnectionOptions { Region = "us-east-1", AccessKeyId = "AKIDSECRETLIKE", SecretAccessKey = "very-secret", SessionToken = "tok-secret" }.ToString();
 
         text.Should().Contain("us-east-1").And.Contain("explicit keys").And.NotContain("very-secret").And.NotContain("tok-secret").And.NotContain("AKIDSECRETLIKE");
+    }
+
+    [Fact]
+    public void CloudWatchEndpoint_ValidatedLikeTheOthers_ShownInToString_UsedForCloudWatch()
+    {
+        var bad = () => new AwsConnectionOptions { Region = "us-east-1", CloudWatchEndpoint = new Uri("ftp://127.0.0.1/") }.Validate();
+        var options = new AwsConnectionOptions { Region = "us-east-1", CloudWatchEndpoint = new Uri("http://127.0.0.1:5000/monitoring/") };
+
+        bad.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("CloudWatchEndpoint");
+        options.EndpointOf(AwsService.CloudWatch).Should().Be(new Uri("http://127.0.0.1:5000/monitoring/"));
+        options.EndpointOf(AwsService.ElasticLoadBalancingV2).Host.Should().Be("elasticloadbalancing.us-east-1.amazonaws.com");
+        options.ToString().Should().Contain("CloudWatchEndpoint=http://127.0.0.1:5000/monitoring/");
     }
 }

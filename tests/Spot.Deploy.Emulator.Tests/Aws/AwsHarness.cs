@@ -60,6 +60,7 @@ internal sealed class AwsHarness : IAsyncDisposable
         Ec2Endpoint = Emulator.Ec2Endpoint,
         ElasticLoadBalancingEndpoint = Emulator.ElasticLoadBalancingEndpoint,
         SystemsManagementEndpoint = Emulator.SystemsManagementEndpoint,
+        CloudWatchEndpoint = Emulator.CloudWatchEndpoint,
         TimeProvider = Clock,
         MaxRetries = 0,
         RandomSeed = 7,

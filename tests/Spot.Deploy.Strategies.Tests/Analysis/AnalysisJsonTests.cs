@@ -70,7 +70,7 @@ public sealed class AnalysisJsonTests
     [InlineData("""{ "checks": [ { "name": "a", "type": "http", "url": "http://x/", "jsonPointer": "/v", "threshold": "1" } ] }""", "$.checks[0].threshold", "is not an operator")]
     [InlineData("""{ "checks": [ { "name": "a", "type": "prometheus", "address": "http://p/", "query": "up" } ] }""", "check 'a'.threshold", "is required")]
     [InlineData("""{ "checks": [ { "name": "a", "type": "http", "url": "http://x/", "headers": { "Authorization": { "env": "NOT_SET_ANYWHERE" } } } ] }""", "$.checks[0].headers.Authorization", "NOT_SET_ANYWHERE is not set")]
-    [InlineData("""{ "checks": [ { "name": "a", "type": "newVsOld", "query": { "type": "newVsOld" } } ] }""", "$.checks[0].query.type", "use http, prometheus.")]
+    [InlineData("""{ "checks": [ { "name": "a", "type": "newVsOld", "query": { "type": "newVsOld" } } ] }""", "$.checks[0].query.type", "use http, prometheus or cloudwatchMetric.")]
     [InlineData("""{ "count": 1.5, "checks": [] }""", "$.count", "whole number")]
     [InlineData("""{ "checks": [ { "name": "a", "type": "http", "url": "http://x/{group}" } ] }""", "check 'a'.url", "unknown placeholder {group}")]
     [InlineData("""{ "checks": """, "analysis", "not valid JSON")]

@@ -59,6 +59,7 @@ public abstract class DeploymentTestBase : IAsyncLifetime
             SecretAccessKey = "secret",
             Ec2Endpoint = Emulator.Ec2Endpoint,
             ElasticLoadBalancingEndpoint = Emulator.ElasticLoadBalancingEndpoint,
+            CloudWatchEndpoint = Emulator.CloudWatchEndpoint,
             TimeProvider = Clock,
             AttemptTimeout = TimeSpan.FromHours(1),
         });
