@@ -16,7 +16,8 @@ internal static class NextCommands
         endpoints.Spot is { } spot ? " --spot-url " + Cli.Quote(spot.ToString()) : string.Empty,
         endpoints.Ec2 is { } ec2 ? " --ec2-endpoint " + Cli.Quote(ec2.ToString()) : string.Empty,
         endpoints.ElasticLoadBalancing is { } elb ? " --elb-endpoint " + Cli.Quote(elb.ToString()) : string.Empty,
-        endpoints.Ssm is { } ssm ? " --ssm-endpoint " + Cli.Quote(ssm.ToString()) : string.Empty);
+        endpoints.Ssm is { } ssm ? " --ssm-endpoint " + Cli.Quote(ssm.ToString()) : string.Empty,
+        endpoints.CloudWatch is { } cloudWatch ? " --cloudwatch-endpoint " + Cli.Quote(cloudWatch.ToString()) : string.Empty);
 
     /// <summary>The commands that go on from deployment <paramref name="id"/>, one per line, or the in-memory note for <c>--emulator</c>.</summary>
     public static IReadOnlyList<string> For(string id, string stateFlags, string endpointFlags, bool emulator) =>
