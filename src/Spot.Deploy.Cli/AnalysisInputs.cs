@@ -6,21 +6,27 @@ namespace Spot.Deploy.Cli;
 
 /// <summary>
 /// <c>--bake DURATION</c> and <c>--analysis FILE</c>: watch the new version after each phase (canary) or before each
-/// traffic step and the swap (Blue/Green), measuring the file's checks (docs/analysis.md). Read and validated before
-/// anything in the cloud changes (exit 3).
+/// traffic step and the swap (Blue/Green), measuring the file's checks (docs/analysis.md); <c>--background-analysis FILE</c>:
+/// checks (the same schema) measured through the whole deployment. Read and validated before anything in the cloud
+/// changes (exit 3).
 /// </summary>
 internal sealed class AnalysisInputs
 {
     private readonly Option<string?> _bake = new("--bake") { Description = "How long to watch the new version before each next phase or traffic step, e.g. 10m (default: no bake; with --analysis: interval x count)." };
     private readonly Option<string?> _analysis = new("--analysis") { Description = "A JSON file of checks measured during each bake (http, prometheus, newVsOld; see docs/analysis.md)." };
+    private readonly Option<string?> _background = new("--background-analysis")
+    {
+        Description = "A JSON file of checks (same schema as --analysis) measured through the whole deployment, from the end of the stage that brings the new version up; a failure rolls it back.",
+    };
 
     public AnalysisInputs(Command command)
     {
         command.Options.Add(_bake);
         command.Options.Add(_analysis);
+        command.Options.Add(_background);
     }
 
-    public (TimeSpan? Bake, Analysis? Analysis) Read(ParseResult parse)
+    public (TimeSpan? Bake, Analysis? Analysis, Analysis? Background) Read(ParseResult parse)
     {
         TimeSpan? bake = null;
         if (parse.GetValue(_bake) is { } text)
@@ -28,18 +34,7 @@ internal sealed class AnalysisInputs
             bake = Refused(() => Durations.Parse(text, "--bake"));
         }
 
-        Analysis? analysis = null;
-        if (parse.GetValue(_analysis) is { } file)
-        {
-            if (!File.Exists(file))
-            {
-                throw new CliUsageException($"--analysis: no such file '{file}'");
-            }
-
-            analysis = Refused(() => AnalysisJson.Read(File.ReadAllText(file)), "--analysis " + file + ": ");
-        }
-
-        return (bake, analysis);
+        return (bake, ReadFile(parse.GetValue(_analysis), "--analysis"), ReadFile(parse.GetValue(_background), "--background-analysis"));
     }
 
     /// <summary>Applies a command's <c>--bake</c>/<c>--analysis</c> (when it has them) to <paramref name="options"/>.</summary>
@@ -47,18 +42,33 @@ internal sealed class AnalysisInputs
     {
         if (inputs is not null)
         {
-            var (bake, analysis) = inputs.Read(parse);
-            Apply(options, bake, analysis);
+            Apply(options, inputs.Read(parse));
         }
 
         return options;
     }
 
     /// <summary>Applies the values to a deployment's options.</summary>
-    public static void Apply(DeploymentOptions options, TimeSpan? bake, Analysis? analysis)
+    public static void Apply(DeploymentOptions options, (TimeSpan? Bake, Analysis? Analysis, Analysis? Background) values)
     {
-        options.Bake = bake;
-        options.BakeAnalysis = analysis;
+        options.Bake = values.Bake;
+        options.BakeAnalysis = values.Analysis;
+        options.BackgroundAnalysis = values.Background;
+    }
+
+    private static Analysis? ReadFile(string? file, string flag)
+    {
+        if (file is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new CliUsageException($"{flag}: no such file '{file}'");
+        }
+
+        return Refused(() => AnalysisJson.Read(File.ReadAllText(file)), flag + " " + file + ": ");
     }
 
     private static T Refused<T>(Func<T> read, string prefix = "")

@@ -453,7 +453,7 @@ internal static class Cli
     {
         // Virtual time: a wait that times out does so at once, so a never-healthy image fails fast.
         var options = Options(v.OnFailure, target.Sandbox is not null ? TimeSpan.FromMinutes(5) : null, (int?)v.SteadyStateTimeout?.TotalSeconds, v.PollInterval);
-        AnalysisInputs.Apply(options, v.Bake.Bake, v.Bake.Analysis);
+        AnalysisInputs.Apply(options, v.Bake);
 
         var services = target.Services;
         switch (strategy)

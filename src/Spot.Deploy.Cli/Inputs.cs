@@ -52,8 +52,8 @@ internal sealed class RequestValues
     /// <summary><c>--poll-interval</c>: the longest pause between health polls, in seconds.</summary>
     public double? PollInterval { get; init; }
 
-    /// <summary><c>--bake</c> and <c>--analysis</c> (<see cref="AnalysisInputs"/>).</summary>
-    public (TimeSpan? Bake, Strategies.Analysis? Analysis) Bake { get; init; }
+    /// <summary><c>--bake</c>, <c>--analysis</c> and <c>--background-analysis</c> (<see cref="AnalysisInputs"/>).</summary>
+    public (TimeSpan? Bake, Strategies.Analysis? Analysis, Strategies.Analysis? Background) Bake { get; init; }
 
     public bool Emulator { get; init; }
 

@@ -4,7 +4,10 @@ namespace Spot.Deploy.Emulator;
 /// A virtual clock for emulated runs, tests and demos. Time moves only by <see cref="Advance"/>, or — with
 /// <see cref="AutoAdvanceLimit"/> set — by itself to the due time of any timer not longer than the limit as soon
 /// as that timer is created, so pauses (polls, retries, gates) finish at once while their virtual duration is
-/// still measured, and longer timers (client attempt timeouts) stay under the caller's control. The clock never
+/// still measured, and longer timers (client attempt timeouts) stay under the caller's control. Periodic timers (a
+/// <see cref="PeriodicTimer"/>, a lease renewal, a background analysis) never move the clock by themselves: they are
+/// watchers, not pauses somebody waits on, so they fire as the clock passes their due times; were they to advance it,
+/// a watcher would drag the clock ahead of the flow it watches. The clock never
 /// moves backwards, even when advances overlap on several threads. Pass it as <see cref="EmulatorOptions.TimeProvider"/>
 /// and to the clients and deployments so they all share one timeline.
 /// </summary>
@@ -65,13 +68,26 @@ public class VirtualTimeProvider : TimeProvider
     /// Moves the clock to <paramref name="target"/> (never backwards: concurrent advances only ever move it
     /// forward), firing every timer that falls due, in order.
     /// </summary>
-    private void AdvanceTo(DateTimeOffset target)
+    private void AdvanceTo(DateTimeOffset target) => AdvanceTo(target, null);
+
+    /// <summary>
+    /// Moves the clock to <paramref name="target"/>, firing due timers in order; with <paramref name="waitedOn"/> (an
+    /// auto-advance), it stops where it is once that timer is no longer due then: the wait it served was cancelled by a
+    /// timer fired on the way (a watcher that stopped the flow), so time does not run on past the cancellation.
+    /// </summary>
+    private void AdvanceTo(DateTimeOffset target, FakeTimer? waitedOn)
     {
+        var served = waitedOn is null;
         while (true)
         {
             FakeTimer? next;
             lock (_gate)
             {
+                if (!served && (waitedOn!.Due != target || !_timers.Contains(waitedOn)))
+                {
+                    return;
+                }
+
                 next = _timers.Where(t => t.Due is { } due && due <= target).OrderBy(t => t.Due).ThenBy(t => t.Sequence).FirstOrDefault();
                 if (next is null)
                 {
@@ -91,6 +107,7 @@ public class VirtualTimeProvider : TimeProvider
                 }
 
                 next.Due = next.Period is { } period && period > TimeSpan.Zero ? _now + period : null;
+                served |= next == waitedOn;
             }
 
             next.Fire();
@@ -120,7 +137,7 @@ public class VirtualTimeProvider : TimeProvider
                 _timers.Add(timer);
             }
 
-            autoAdvance = timer.Due is not null && AutoAdvanceLimit is { } limit && dueTime <= limit;
+            autoAdvance = timer.Due is not null && !(timer.Period > TimeSpan.Zero) && AutoAdvanceLimit is { } limit && dueTime <= limit;
         }
 
         if (autoAdvance)
@@ -140,7 +157,7 @@ public class VirtualTimeProvider : TimeProvider
 
         if (due is { } d)
         {
-            AdvanceTo(d);
+            AdvanceTo(d, timer);
         }
     }
 

@@ -19,7 +19,7 @@ public sealed class PauseCommandTests : IDisposable
         var run = await CliRun.RunAsync("deploy", strategy, "--app", "web", flag, "--state-dir", _stateDir);
 
         run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain($"{flag} is for canary and bluegreen deployments");
+        run.Error.Should().Contain($"{flag} does not apply to {strategy} (only to canary, bluegreen)");
         run.Sandboxes.Should().BeEmpty("refused before any emulator or cloud is touched");
     }
 

@@ -41,7 +41,7 @@ public class AnalysisFailedException : Exception
     /// <summary>The check that failed.</summary>
     public string? Check { get; }
 
-    /// <summary>Its measurements, oldest first (value and threshold, or why there was none).</summary>
+    /// <summary>Its measurements, oldest first (value and threshold, or why there was none); the latest ten when there were more.</summary>
     public IReadOnlyList<string> Values { get; } = [];
 }
 
@@ -86,6 +86,6 @@ public class AnalysisInconclusiveException : Exception
     /// <summary>The check that was inconclusive.</summary>
     public string? Check { get; }
 
-    /// <summary>Its measurements, oldest first.</summary>
+    /// <summary>Its measurements, oldest first; the latest ten when there were more.</summary>
     public IReadOnlyList<string> Values { get; } = [];
 }

@@ -68,6 +68,11 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         }
 
         PauseRules.Require(Options, Services, compiled);
+        if (Options.BackgroundAnalysis is not null && !compiled.Stages.Any(s => s.GateBefore))
+        {
+            throw new Planning.DeploymentValidationException("BackgroundAnalysis",
+                $"a {compiled.Strategy} deployment has no stage after its new version is up; a background analysis runs through canary phases and Blue/Green traffic steps.");
+        }
     }
 
     /// <summary>
@@ -323,12 +328,12 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
         var run = _run!;
         try
         {
-            await run.GuardAsync(async () =>
+            await run.GuardAsync(async token =>
             {
                 var stage = first;
                 for (var n = 0; n < count && stage < run.Compiled.Stages.Count; n++, stage = run.NextStage)
                 {
-                    await run.RunStageAsync(stage, askGates, cancellationToken).ConfigureAwait(false);
+                    await run.RunStageAsync(stage, askGates, token).ConfigureAwait(false);
                 }
 
                 if (run.IsComplete)

@@ -53,6 +53,17 @@ public sealed class DeploymentOptions
     /// </summary>
     public PauseOptions? Pause { get; set; }
 
+    /// <summary>
+    /// Checks measured every <see cref="Analysis.Interval"/> through the whole deployment, beside its steps and bakes: from
+    /// the end of the stage that brings the new version up (a canary's first phase, a Blue/Green's setup; where the first
+    /// bake starts) until its last step before the clean-up is done. A failure stops the deployment where it is and rolls it back (per
+    /// <see cref="OnFailure"/>), the reason naming the check and its values; an inconclusive result stops it for a person.
+    /// Without <see cref="Analysis.Count"/> it measures until the deployment ends (consecutive successes do not end it).
+    /// A resumed deployment starts it afresh. Its measurements are reported (<see cref="MeasurementEvent"/>) from its timer's
+    /// thread, concurrently with the deployment's own events. Canary and Blue/Green only; null (default) for none.
+    /// </summary>
+    public Analysis? BackgroundAnalysis { get; set; }
+
     /// <summary>How long a Spot roll may take before it is stopped and the deployment fails (default 2 h).</summary>
     public TimeSpan RollTimeout { get; set; } = TimeSpan.FromHours(2);
 
@@ -61,7 +72,7 @@ public sealed class DeploymentOptions
 
     /// <summary>Checks every value; called by every deployment before it starts.</summary>
     /// <exception cref="ArgumentException">A value is out of range (the message names it).</exception>
-    /// <exception cref="DeploymentValidationException">The bake analysis is invalid (the message names the check and field).</exception>
+    /// <exception cref="DeploymentValidationException">The bake or background analysis is invalid (the message names the check and field).</exception>
     public void Validate()
     {
         if (!Enum.IsDefined(OnFailure))
@@ -87,6 +98,16 @@ public sealed class DeploymentOptions
 
         BakeAnalysis?.Validate();
         Pause?.Validate();
+        if (BackgroundAnalysis is { } background)
+        {
+            background.Validate();
+            if (background is { Count: null, ConsecutiveSuccessLimit: > 0 })
+            {
+                throw new DeploymentValidationException("BackgroundAnalysis.consecutiveSuccessLimit",
+                    "a background analysis without a count measures until the deployment ends; give it a count to end it by consecutive successes.");
+            }
+        }
+
         if (RollTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException($"RollTimeout must be positive (was {RollTimeout}).", nameof(RollTimeout));

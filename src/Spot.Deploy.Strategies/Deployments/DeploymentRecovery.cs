@@ -140,11 +140,11 @@ public sealed class DeploymentRecovery
         await run.SupplyCreateBodyAsync(document, userData, cancellationToken).ConfigureAwait(false);
         await Services.Journal.SetStatusAsync(record.Id, DeploymentStatus.Running, cancellationToken).ConfigureAwait(false);
         run.LogResumed();
-        return await run.GuardAsync(async () =>
+        return await run.GuardAsync(async token =>
         {
             while (!run.IsComplete)
             {
-                await run.RunStageAsync(run.NextStage, askGate: true, cancellationToken).ConfigureAwait(false);
+                await run.RunStageAsync(run.NextStage, askGate: true, token).ConfigureAwait(false);
             }
 
             return await run.SucceedAsync().ConfigureAwait(false);

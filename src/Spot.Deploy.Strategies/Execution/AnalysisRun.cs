@@ -8,44 +8,50 @@ namespace Spot.Deploy.Strategies.Execution;
 /// One analysis of a run: every interval each check is measured (an exception is an inconclusive measurement), journaled,
 /// logged and reported, then the checks' verdicts are combined by <see cref="AnalysisRules"/>. Dry-run checks are recorded
 /// but never decide. Ends Successful, or throws <see cref="AnalysisFailedException"/> / <see cref="AnalysisInconclusiveException"/>.
+/// A bake waits an interval per round (<see cref="RunAsync"/>); a background analysis measures a round on each tick of its
+/// own timer (<see cref="RoundAsync"/>). The context is asked for each round, so a background analysis sees where the
+/// deployment is.
 /// </summary>
-internal sealed class AnalysisRun(DeploymentRun run, Analysis analysis, AnalysisLimits limits, AnalysisContext context, string where, string stepId)
+internal sealed class AnalysisRun(DeploymentRun run, Analysis analysis, AnalysisLimits limits, Func<AnalysisContext> context, string where, string stepId)
 {
-    private readonly Dictionary<string, List<MeasurementVerdict>> _verdicts = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, List<string>> _seen = new(StringComparer.Ordinal);
+    /// <summary>The most values a failure's message names per check (the latest): a background analysis may measure for hours.</summary>
+    internal const int ValuesKept = 10;
+
+    private readonly Dictionary<string, List<MeasurementVerdict>> _verdicts = analysis.Checks.ToDictionary(c => c.Name, _ => new List<MeasurementVerdict>(), StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _seen = analysis.Checks.ToDictionary(c => c.Name, _ => new List<string>(), StringComparer.Ordinal);
 
     public async Task<AnalysisVerdict> RunAsync(CancellationToken cancellationToken)
     {
-        var time = run.Services.TimeProvider;
+        for (var round = 1; ; round++)
+        {
+            await Task.Delay(analysis.Interval, run.Services.TimeProvider, cancellationToken).ConfigureAwait(false);
+            if (await RoundAsync(round, cancellationToken).ConfigureAwait(false) is { } verdict)
+            {
+                return verdict;
+            }
+        }
+    }
+
+    /// <summary>Measures every check once; the verdict once the analysis ended (after journaling it), or null while it runs.</summary>
+    /// <exception cref="AnalysisFailedException">It failed.</exception>
+    /// <exception cref="AnalysisInconclusiveException">It was inconclusive.</exception>
+    public async Task<AnalysisVerdict?> RoundAsync(int round, CancellationToken cancellationToken)
+    {
         foreach (var check in analysis.Checks)
         {
-            _verdicts[check.Name] = [];
-            _seen[check.Name] = [];
+            await MeasureAsync(check, round, cancellationToken).ConfigureAwait(false);
         }
 
-        for (var round = 1; round <= limits.Count; round++)
+        var verdict = Verdict(out var decidedBy);
+        if (round < limits.Count && (verdict == AnalysisVerdict.Running || !analysis.Checks.Any(c => !c.DryRun)))
         {
-            await Task.Delay(analysis.Interval, time, cancellationToken).ConfigureAwait(false);
-            foreach (var check in analysis.Checks)
-            {
-                await MeasureAsync(check, round, cancellationToken).ConfigureAwait(false);
-            }
-
-            var verdict = Verdict(out var decidedBy);
-            if (verdict == AnalysisVerdict.Running || (round < limits.Count && !analysis.Checks.Any(c => !c.DryRun)))
-            {
-                // Dry-run checks alone decide nothing, but are measured for the whole bake.
-                continue;
-            }
-
-            await EndAsync(verdict, decidedBy, cancellationToken).ConfigureAwait(false);
-            return verdict;
+            // Dry-run checks alone decide nothing, but are measured for the whole analysis. (Once the count is reached
+            // OfCheck never answers Running.)
+            return null;
         }
 
-        // Every check ended by the count (OfCheck never answers Running once the count is reached).
-        var last = Verdict(out var by);
-        await EndAsync(last, by, cancellationToken).ConfigureAwait(false);
-        return last;
+        await EndAsync(verdict, decidedBy, cancellationToken).ConfigureAwait(false);
+        return verdict;
     }
 
     private async Task MeasureAsync(AnalysisCheck check, int round, CancellationToken cancellationToken)
@@ -53,7 +59,7 @@ internal sealed class AnalysisRun(DeploymentRun run, Analysis analysis, Analysis
         Measurement measurement;
         try
         {
-            measurement = await check.MeasureAsync(context, cancellationToken).ConfigureAwait(false)
+            measurement = await check.MeasureAsync(context(), cancellationToken).ConfigureAwait(false)
                 ?? Measurement.Inconclusive("the check returned no measurement");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -67,7 +73,13 @@ internal sealed class AnalysisRun(DeploymentRun run, Analysis analysis, Analysis
         }
 
         var now = run.Services.TimeProvider.GetUtcNow();
-        _seen[check.Name].Add(measurement.Detail);
+        var seen = _seen[check.Name];
+        seen.Add(measurement.Detail);
+        if (seen.Count > ValuesKept)
+        {
+            seen.RemoveAt(0);
+        }
+
         if (!check.DryRun)
         {
             _verdicts[check.Name].Add(measurement.Verdict);

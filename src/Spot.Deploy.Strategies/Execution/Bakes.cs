@@ -45,7 +45,7 @@ internal static class Bakes
             ["interval"] = analysis.Interval.ToString("c", CultureInfo.InvariantCulture),
             ["count"] = limits.Count,
         }, cancellationToken).ConfigureAwait(false);
-        await new AnalysisRun(run, analysis, limits, context, where, stepId).RunAsync(cancellationToken).ConfigureAwait(false);
+        await new AnalysisRun(run, analysis, limits, () => context, where, stepId).RunAsync(cancellationToken).ConfigureAwait(false);
         run.AtGate = null;
     }
 }

@@ -14,11 +14,13 @@ namespace Spot.Deploy.Strategies.Execution;
 /// happened first). The same loop runs forward, resumes and rolls back; gates, failures and clean-up retries are
 /// separate types (<see cref="Gates"/>, <see cref="RunFailures"/>, <see cref="CleanupRetry"/>).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "_background is owned and disposed by GuardAsync; the field only lets stages reach it.")]
 internal sealed class DeploymentRun
 {
     private readonly ILogger _logger;
     private readonly OperationContext _context;
     private readonly RunState _state;
+    private BackgroundAnalysis? _background;
 
     private DeploymentRun(DeploymentServices services, DeploymentOptions options, CompiledDeployment compiled, string id, DateTimeOffset startedAt, RunState state)
     {
@@ -150,6 +152,11 @@ internal sealed class DeploymentRun
     public async Task RunStageAsync(int stage, bool askGate, CancellationToken cancellationToken)
     {
         var info = Compiled.Stages[stage];
+        if (_background is { } background)
+        {
+            await background.BeforeStageAsync(stage, _state.NewGroupId, cancellationToken).ConfigureAwait(false);
+        }
+
         if (askGate && info.GateBefore)
         {
             await Bakes.RunAsync(this, stage, _state.NewGroupId, cancellationToken).ConfigureAwait(false);
@@ -203,20 +210,47 @@ internal sealed class DeploymentRun
     /// Runs <paramref name="work"/>; a failure follows the policy (roll back, or stop for a person) and a cancellation
     /// stops and says where things are. Either way the exception thrown says the final status.
     /// </summary>
-    public async Task<T> GuardAsync<T>(Func<Task<T>> work, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The <see cref="DeploymentOptions.BackgroundAnalysis"/> runs beside <paramref name="work"/> (see
+    /// <see cref="BackgroundAnalysis"/>), which is given the token it cancels when it decides; its verdict is then the
+    /// failure. Whatever happens, the analysis has stopped before the failure is handled and before this returns.
+    /// </remarks>
+    public async Task<T> GuardAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        await using var background = _background = new BackgroundAnalysis(this, cancellationToken);
         try
         {
-            return await work().ConfigureAwait(false);
+            return await work(background.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested && e is not DeploymentCanceledException)
         {
+            await background.StopAsync().ConfigureAwait(false);
             throw await RunFailures.CanceledAsync(this, e, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not DeploymentFailedException and not DeploymentCanceledException)
         {
-            throw await RunFailures.FailedAsync(this, e, cancellationToken).ConfigureAwait(false);
+            await background.StopAsync().ConfigureAwait(false);
+            throw await RunFailures.FailedAsync(this, await StoppedByAsync(background, e).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            _background = null;
+        }
+    }
+
+    /// <summary>The failure to handle: the background analysis's verdict when it stopped the work, else the work's own.</summary>
+    private async Task<Exception> StoppedByAsync(BackgroundAnalysis background, Exception failure)
+    {
+        if (background.Decision is not { } decision || !background.Token.IsCancellationRequested)
+        {
+            return failure;
+        }
+
+        // The step or wait it interrupted is journaled (an unknown result, re-checked first); the failure is the analysis's.
+        await NoteAsync(BackgroundAnalysis.StepId, "backgroundStopped", new JsonObject { ["inFlight"] = InFlight, ["atGate"] = AtGate, ["reason"] = decision.Message }, CancellationToken.None).ConfigureAwait(false);
+        InFlight = null;
+        AtGate = null;
+        return decision;
     }
 
     /// <summary>Rolls back whatever the deployment changed; idempotent, resumable from the journal.</summary>
@@ -302,5 +336,9 @@ internal sealed class DeploymentRun
         _state.CompletedSteps++;
         InFlight = null;
         Report(new StepCompletedEvent(Time.GetUtcNow(), operation.Id, operation.Description));
+        if (_background is { } background && !operation.Cleanup && IsPastPointOfNoReturn)
+        {
+            await background.EndAsync().ConfigureAwait(false);
+        }
     }
 }

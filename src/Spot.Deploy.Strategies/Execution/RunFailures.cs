@@ -44,7 +44,7 @@ internal static class RunFailures
         {
             await run.NeedsAttentionAsync("needs_attention").ConfigureAwait(false);
             return new DeploymentFailedException(
-                $"Deployment {run.Id} of {compiled.AppName} stopped for a person: {what} Nothing was rolled back; the status is NeedsAttention. Resume it to go on (the bake runs again), or roll it back, with DeploymentRecovery and id {run.Id}.",
+                $"Deployment {run.Id} of {compiled.AppName} stopped for a person: {what} Nothing was rolled back; the status is NeedsAttention. Resume it to go on (the bake runs again; a background analysis starts afresh), or roll it back, with DeploymentRecovery and id {run.Id}.",
                 run.Id, DeploymentStatus.NeedsAttention, failedStep, failure, null);
         }
 

@@ -13,7 +13,7 @@ public sealed partial class AnalysisDocTests
 
         var examples = Example().Matches(text).Select(m => m.Groups[1].Value).ToList();
 
-        examples.Should().HaveCount(4);
+        examples.Should().HaveCount(5, "two bake files, two CloudWatch files and a background analysis file");
         foreach (var json in examples)
         {
             var act = () => AnalysisJson.Read(json, name => name == "SMOKE_TOKEN" ? "Bearer example" : null);
