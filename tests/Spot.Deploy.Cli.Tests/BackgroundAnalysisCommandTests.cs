@@ -89,7 +89,7 @@ public sealed class BackgroundAnalysisCommandTests : IAsyncLifetime, IDisposable
         var run = await CliRun.RunAsync("deploy", "basic", "--app", "web", "--emulator", "--background-analysis", AnalysisFile());
 
         run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain("BackgroundAnalysis").And.Contain("no stage after its new version is up");
+        run.Error.Should().Contain("--background-analysis does not apply to basic (only to canary, bluegreen)");
         run.Sandboxes.SelectMany(s => s.Emulator.Calls.Mutating).Should().BeEmpty();
         _metrics.Requests.Should().BeEmpty();
     }
