@@ -2,10 +2,18 @@ using System.Globalization;
 using Spot.Deploy.ReactionReport;
 
 // dotnet run -c Release --project benchmarks/Spot.Deploy.Analysis.Report -- [runs per kind] [seed]
+// dotnet run -c Release --project benchmarks/Spot.Deploy.Analysis.Report -- concurrency [deployments] [CloudWatch calls per second]
+//   Defaults 100 and 9 (CloudWatch's DescribeAlarms quota; the emulator applies it to every action). See ConcurrencyRun.
+//   Exit 0 when every deployment succeeded and no measurement was inconclusive because CloudWatch refused it.
 // Defaults: 8 runs, seed 14. For a bake and for a background analysis, measured every minute, a canary's new build goes
 // bad (the emulator answers all its requests with 5xx from then on) at a virtual time drawn within a measurement
 // interval; the report measures, on the virtual clock, from that moment to the first mutating call of the rollback in the
 // emulator's call log, and compares the spread with the interval. Exit 0 when every run rolled back within one interval.
+if (args.FirstOrDefault() == "concurrency")
+{
+    return await ConcurrencyReport.RunAsync(args.Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray());
+}
+
 var numbers = args.Select(a => int.Parse(a, CultureInfo.InvariantCulture)).ToArray();
 var runs = numbers.ElementAtOrDefault(0) is > 0 and var n ? n : 8;
 var seed = numbers.ElementAtOrDefault(1) is > 0 and var s ? s : 14;

@@ -121,7 +121,7 @@ public sealed class AwsConnection : IDisposable
         var transport = new AwsQueryTransport(httpClient, effective, credentials, log);
         Images = new AmiResolver(ec2, ec2Retry, ssm, ssmRetry, effective.TimeProvider);
         Traffic = new TrafficRouter(transport, effective.TimeProvider);
-        CloudWatch = new CloudWatchClient(transport);
+        CloudWatch = new CloudWatchClient(transport, new CloudWatchPacer(effective.CloudWatchRequestsPerSecond, effective.TimeProvider));
     }
 
     /// <summary>The effective settings (region filled from the environment when it was not set).</summary>

@@ -57,6 +57,14 @@ public sealed class AwsConnectionOptions
     /// <summary>CloudWatch endpoint (alarms and metrics of analysis checks); null means <c>https://monitoring.{region}.amazonaws.com</c>.</summary>
     public Uri? CloudWatchEndpoint { get; set; }
 
+    /// <summary>
+    /// The pace of this connection's CloudWatch calls (alarms and metrics of analysis checks), in calls per second over
+    /// all of them: calls beyond it wait their turn on the connection's clock instead of being throttled. Default 9, the
+    /// smallest of CloudWatch's per-account API quotas the checks use (DescribeAlarms); raise it where your account's
+    /// quotas are higher, lower it where other programs share them. 0 does not pace.
+    /// </summary>
+    public double CloudWatchRequestsPerSecond { get; set; } = 9;
+
     /// <summary>How long one attempt of one call may take. Default 30 s.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -115,6 +123,11 @@ public sealed class AwsConnectionOptions
         if (RetryBaseDelay <= TimeSpan.Zero || MaxRetryDelay <= TimeSpan.Zero)
         {
             throw new ArgumentException("Retry delays must be positive.", RetryBaseDelay <= TimeSpan.Zero ? nameof(RetryBaseDelay) : nameof(MaxRetryDelay));
+        }
+
+        if (!double.IsFinite(CloudWatchRequestsPerSecond) || CloudWatchRequestsPerSecond < 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"CloudWatchRequestsPerSecond must be 0 (no pacing) or a positive number (was {CloudWatchRequestsPerSecond})."), nameof(CloudWatchRequestsPerSecond));
         }
 
         if (MaxRetries is < 0 or > 20)

@@ -21,11 +21,13 @@ public class CloudWatchClient
     private const AwsService Service = AwsService.CloudWatch;
 
     private readonly IAwsQueryTransport? _transport;
+    private readonly CloudWatchPacer? _pacer;
 
-    internal CloudWatchClient(IAwsQueryTransport transport)
+    internal CloudWatchClient(IAwsQueryTransport transport, CloudWatchPacer? pacer = null)
     {
         ArgumentNullException.ThrowIfNull(transport);
         _transport = transport;
+        _pacer = pacer;
     }
 
     /// <summary>For substitutes in tests (a mocking library or a subclass); its methods must be overridden.</summary>
@@ -60,6 +62,7 @@ public class CloudWatchClient
                     .AddIfNotNull("AlarmNamePrefix", alarmNamePrefix)
                     .AddMemberList("AlarmTypes", ["CompositeAlarm", "MetricAlarm"])
                     .AddIfNotNull("NextToken", token);
+                await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
                 var root = await transport.SendAsync(Service, "DescribeAlarms", parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
                 var result = Result(root, "DescribeAlarms");
                 alarms.AddRange(result.Members("MetricAlarms").Select(a => Alarm(a, composite: false)));
@@ -93,6 +96,7 @@ public class CloudWatchClient
         do
         {
             var parameters = new QueryParameters().AddRange(query).AddIfNotNull("NextToken", token);
+            await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
             var root = await transport.SendAsync(Service, "GetMetricData", parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
             var result = Result(root, "GetMetricData");
             foreach (var member in result.Members("MetricDataResults"))
@@ -153,4 +157,8 @@ public class CloudWatchClient
         alarm.Date("StateUpdatedTimestamp"),
         alarm.NonEmptyString("MetricName"),
         alarm.NonEmptyString("Namespace"));
+
+    /// <summary>Waits for the connection's pace (<see cref="AwsConnectionOptions.CloudWatchRequestsPerSecond"/>) before a call.</summary>
+    private Task WaitTurnAsync(CancellationToken cancellationToken) =>
+        _pacer is null ? Task.CompletedTask : _pacer.WaitTurnAsync(cancellationToken);
 }
