@@ -11,58 +11,23 @@ namespace Spot.Deploy.Cli.Tests;
 /// </summary>
 public sealed class CredentialFlagsTests : IDisposable
 {
-    internal const string Token = "spot-token-7f3c9e41-NEVER-PRINTED";
-    internal const string AccessKey = "AKIAPROFILEDEPLOY001";
-    internal const string Secret = "profile-secret-5b1d2a-NEVER-PRINTED";
+    private const string Token = ProfileFiles.Token;
+    private const string AccessKey = ProfileFiles.AccessKey;
+    private const string Secret = ProfileFiles.Secret;
 
-    private readonly string _directory = Directory.CreateTempSubdirectory("spot-deploy-cli-credentials-").FullName;
+    private readonly ProfileFiles _files = new();
 
-    public CredentialFlagsTests()
-    {
-        // Regions in the credentials file itself (the SDK reads them there too), so a machine's AWS_CONFIG_FILE changes nothing.
-        File.WriteAllText(CredentialsFile, $"""
-            [default]
-            aws_access_key_id = AKIADEFAULT000000001
-            aws_secret_access_key = default-secret
-            region = ca-central-1
+    private string CredentialsFile => _files.CredentialsFile;
 
-            [deploy]
-            aws_access_key_id = {AccessKey}
-            aws_secret_access_key = {Secret}
-            region = eu-west-1
+    private string TokenFile => _files.TokenFile;
 
-            [other]
-            aws_access_key_id = AKIAOTHER00000000001
-            aws_secret_access_key = other-secret
-            region = ap-south-1
+    private string Directory => _files.Directory;
 
-            [region-only]
-            region = us-west-2
-            """);
-        File.WriteAllText(TokenFile, "\n  " + Token + "  \n");
-    }
-
-    internal string CredentialsFile => Path.Combine(_directory, "credentials");
-
-    internal string TokenFile => Path.Combine(_directory, "spot token");
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    /// <summary>The test's environment: the profiles file, then <paramref name="variables"/> (name=value; a later one wins).</summary>
-    internal Func<string, string?> Environment(params string[] variables)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["AWS_SHARED_CREDENTIALS_FILE"] = CredentialsFile };
-        foreach (var pair in variables.Select(v => v.Split('=', 2)))
-        {
-            values[pair[0]] = pair[1];
-        }
-
-        return name => values.GetValueOrDefault(name);
-    }
+    public void Dispose() => _files.Dispose();
 
     private ResolvedCredentials Resolve(CredentialFlags flags, params string[] variables)
     {
-        CredentialResolver.Environment.Value = Environment(["SPOTINST_TOKEN=env-token", "SPOTINST_ACCOUNT=act-fromenv", .. variables]);
+        CredentialResolver.Environment.Value = _files.Environment(["SPOTINST_TOKEN=env-token", "SPOTINST_ACCOUNT=act-fromenv", .. variables]);
         try
         {
             return CredentialResolver.Resolve(flags);
@@ -184,7 +149,7 @@ public sealed class CredentialFlagsTests : IDisposable
     {
         System.Environment.GetEnvironmentVariable("AWS_CONFIG_FILE").Should().BeNull("the SDK reads the config file beside the credentials file only when AWS_CONFIG_FILE is unset");
         File.WriteAllText(CredentialsFile, "[team]\naws_access_key_id = AKIATEAM000000000001\naws_secret_access_key = s\n");
-        File.WriteAllText(Path.Combine(_directory, "config"), "[profile team]\nregion = eu-north-1\n");
+        File.WriteAllText(Path.Combine(Directory, "config"), "[profile team]\nregion = eu-north-1\n");
 
         var resolved = Resolve(new CredentialFlags("team", null, null, null));
 
