@@ -119,6 +119,19 @@ public sealed class CredentialFlagsTests : IDisposable
     }
 
     [Fact]
+    public void CredentialsFileThatDoesNotExist_HasNoProfiles_AndIsNoCrash()
+    {
+        var missing = Path.Combine(Directory, "nowhere", "credentials");
+
+        var withProfile = () => Resolve(new CredentialFlags("deploy", null, null, null), "AWS_SHARED_CREDENTIALS_FILE=" + missing);
+        var without = Resolve(CredentialFlags.None, "AWS_SHARED_CREDENTIALS_FILE=" + missing, "AWS_REGION=eu-central-1");
+
+        withProfile.Should().Throw<CliUsageException>().Which.Message.Should().StartWith($"--profile: there is no AWS profile 'deploy' in '{missing}'");
+        without.Aws.Region.Should().Be("eu-central-1");
+        without.Aws.Credentials.Should().BeNull();
+    }
+
+    [Fact]
     public void UnknownAwsProfileVariable_IsAUsageError_NamingTheVariable()
     {
         var refuse = () => Resolve(CredentialFlags.None, "AWS_PROFILE=typo");
