@@ -584,7 +584,7 @@ internal static class Cli
         // A Blue/Green rollback or resume changes routes through ELBv2: check its credentials before the first change.
         if (string.Equals((await target.Services.Journal.LoadAsync(id, ct))?.Strategy, nameof(DeploymentStrategy.BlueGreen), StringComparison.OrdinalIgnoreCase))
         {
-            await Preflight.RequireAwsCredentialsAsync(ct);
+            await target.RequireAwsCredentialsAsync(ct);
         }
 
         // A resume pauses again where the journal shows it paused; --pause/--approve pause it before later stages too.
@@ -669,7 +669,7 @@ internal static class Cli
         await using var target = emulator ? await Target.OpenSandboxAsync(app, revision: true, ct) : await Target.OpenRealAsync(store.StateDir, store.Postgres, endpoints, ct);
         if (!emulator && routes.Count > 0)
         {
-            await Preflight.RequireAwsCredentialsAsync(ct);
+            await target.RequireAwsCredentialsAsync(ct);
         }
 
         var spot = target.Services.Spot;
@@ -779,11 +779,12 @@ internal static class Cli
     }
 }
 
-/// <summary>Where a command runs: the real APIs (credentials from the environment) or a seeded embedded emulator.</summary>
+/// <summary>Where a command runs: the real APIs (credentials from the flags and environment, <see cref="CredentialResolver"/>) or a seeded embedded emulator.</summary>
 internal sealed class Target : IAsyncDisposable
 {
     private readonly IAsyncDisposable? _owned;
     private readonly IDisposable[] _clients;
+    private string? _awsProfile;
 
     private Target(DeploymentServices services, Sandbox? sandbox, IAsyncDisposable? owned, params IDisposable[] clients)
     {
@@ -809,7 +810,7 @@ internal sealed class Target : IAsyncDisposable
         var target = await OpenRealAsync(values.StateDir, values.PostgresState, values.Endpoints, ct);
         try
         {
-            await Preflight.RequireAwsCredentialsAsync(ct);
+            await target.RequireAwsCredentialsAsync(ct);
         }
         catch
         {
@@ -845,22 +846,34 @@ internal sealed class Target : IAsyncDisposable
     public static Task<Target> OpenRealAsync(string? stateDir, bool postgres, Endpoints endpoints, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
+
+        // Credentials first: an unknown profile or an unreadable token file is exit 3 before the state is opened or anything is called.
+        var credentials = CredentialResolver.Resolve(endpoints.Credentials ?? CredentialFlags.None);
         var (journal, appLock, owned) = StateStores.Open(stateDir, postgres);
-        var spotOptions = ElastigroupClientOptions.FromEnvironment();
+        var spotOptions = credentials.Spot;
         if (endpoints.Spot is { } spotUrl)
         {
             spotOptions.BaseAddress = spotUrl;
         }
 
         var spot = new ElastigroupClient(spotOptions);
-        var aws = new AwsConnection(new AwsConnectionOptions
-        {
-            Ec2Endpoint = endpoints.Ec2, ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing, SystemsManagementEndpoint = endpoints.Ssm,
-            CloudWatchEndpoint = endpoints.CloudWatch,
-        });
+        var awsOptions = credentials.Aws;
+        awsOptions.Ec2Endpoint = endpoints.Ec2;
+        awsOptions.ElasticLoadBalancingEndpoint = endpoints.ElasticLoadBalancing;
+        awsOptions.SystemsManagementEndpoint = endpoints.Ssm;
+        awsOptions.CloudWatchEndpoint = endpoints.CloudWatch;
+        var aws = new AwsConnection(awsOptions);
         var services = new DeploymentServices(spot, aws, journal, appLock);
-        return Task.FromResult(owned is null ? new Target(services, null, null, spot, aws) : new Target(services, null, null, spot, aws, owned));
+        var target = owned is null ? new Target(services, null, null, spot, aws) : new Target(services, null, null, spot, aws, owned);
+        target._awsProfile = credentials.Profile;
+        return Task.FromResult(target);
     }
+
+    /// <summary>
+    /// Refuses (exit 3) when no AWS credentials can be found; a profile (<c>--profile</c>, <c>AWS_PROFILE</c>) had its
+    /// credentials checked when the target opened.
+    /// </summary>
+    public Task RequireAwsCredentialsAsync(CancellationToken ct) => _awsProfile is null ? Preflight.RequireAwsCredentialsAsync(ct) : Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -66,10 +66,16 @@ internal sealed class RequestValues
     public Endpoints Endpoints { get; init; } = new(null, null, null, null);
 }
 
-/// <summary>Where the real-API commands send their calls when not to Spot and AWS (e.g. a running <c>spot-deploy emulator</c>).</summary>
-internal sealed record Endpoints(Uri? Spot, Uri? Ec2, Uri? ElasticLoadBalancing, Uri? Ssm, Uri? CloudWatch = null);
+/// <summary>
+/// Where the real-API commands send their calls when not to Spot and AWS (e.g. a running <c>spot-deploy emulator</c>), and
+/// the <see cref="CredentialFlags"/> they sign them with (null: the environment's).
+/// </summary>
+internal sealed record Endpoints(Uri? Spot, Uri? Ec2, Uri? ElasticLoadBalancing, Uri? Ssm, Uri? CloudWatch = null, CredentialFlags? Credentials = null);
 
-/// <summary>The <c>--spot-url</c>, <c>--ec2-endpoint</c>, <c>--elb-endpoint</c>, <c>--ssm-endpoint</c> and <c>--cloudwatch-endpoint</c> flags.</summary>
+/// <summary>
+/// The <c>--spot-url</c>, <c>--ec2-endpoint</c>, <c>--elb-endpoint</c>, <c>--ssm-endpoint</c> and <c>--cloudwatch-endpoint</c> flags,
+/// and with them the <see cref="CredentialInputs"/>: every command that calls Spot or AWS has both.
+/// </summary>
 internal sealed class EndpointInputs
 {
     private readonly Option<string?> _spot = new("--spot-url") { Description = "The Spot API base address (default: Spot's). E.g. the address 'spot-deploy emulator' prints." };
@@ -77,9 +83,11 @@ internal sealed class EndpointInputs
     private readonly Option<string?> _elb = new("--elb-endpoint") { Description = "The ELBv2 endpoint (default: the region's)." };
     private readonly Option<string?> _ssm = new("--ssm-endpoint") { Description = "The SSM endpoint for --image-parameter (default: the region's)." };
     private readonly Option<string?> _cloudWatch = new("--cloudwatch-endpoint") { Description = "The CloudWatch endpoint for the analysis's cloudwatch checks (default: the region's)." };
+    private readonly CredentialInputs _credentials;
 
     public EndpointInputs(Command command)
     {
+        _credentials = new CredentialInputs(command);
         command.Options.Add(_spot);
         command.Options.Add(_ec2);
         command.Options.Add(_elb);
@@ -92,7 +100,8 @@ internal sealed class EndpointInputs
         Absolute(parse.GetValue(_ec2), "--ec2-endpoint"),
         Absolute(parse.GetValue(_elb), "--elb-endpoint"),
         Absolute(parse.GetValue(_ssm), "--ssm-endpoint"),
-        Absolute(parse.GetValue(_cloudWatch), "--cloudwatch-endpoint"));
+        Absolute(parse.GetValue(_cloudWatch), "--cloudwatch-endpoint"),
+        _credentials.Read(parse));
 
     private static Uri? Absolute(string? text, string flag) =>
         text is null ? null

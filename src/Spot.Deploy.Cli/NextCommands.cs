@@ -11,13 +11,17 @@ internal static class NextCommands
     public static string StateFlags(string? stateDir, bool postgres) =>
         postgres ? " --state postgres" : stateDir is { } dir ? " --state-dir " + Cli.Quote(dir) : string.Empty;
 
-    /// <summary>The endpoint options as typed (a run against <c>spot-deploy emulator</c> or a private endpoint).</summary>
+    /// <summary>
+    /// The endpoint options as typed (a run against <c>spot-deploy emulator</c> or a private endpoint), then the credential
+    /// and account options (<see cref="CredentialFlags.AsArguments"/>: names and the token file's path, never a secret).
+    /// </summary>
     public static string EndpointFlags(Endpoints endpoints) => string.Concat(
         endpoints.Spot is { } spot ? " --spot-url " + Cli.Quote(spot.ToString()) : string.Empty,
         endpoints.Ec2 is { } ec2 ? " --ec2-endpoint " + Cli.Quote(ec2.ToString()) : string.Empty,
         endpoints.ElasticLoadBalancing is { } elb ? " --elb-endpoint " + Cli.Quote(elb.ToString()) : string.Empty,
         endpoints.Ssm is { } ssm ? " --ssm-endpoint " + Cli.Quote(ssm.ToString()) : string.Empty,
-        endpoints.CloudWatch is { } cloudWatch ? " --cloudwatch-endpoint " + Cli.Quote(cloudWatch.ToString()) : string.Empty);
+        endpoints.CloudWatch is { } cloudWatch ? " --cloudwatch-endpoint " + Cli.Quote(cloudWatch.ToString()) : string.Empty,
+        endpoints.Credentials?.AsArguments());
 
     /// <summary>The commands that go on from deployment <paramref name="id"/>, one per line, or the in-memory note for <c>--emulator</c>.</summary>
     public static IReadOnlyList<string> For(string id, string stateFlags, string endpointFlags, bool emulator) =>

@@ -62,6 +62,6 @@ internal static class Preflight
             _ => string.Empty,
         };
         return $"no AWS credentials found{half}: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys), " +
-            $"or AWS_PROFILE to a profile of ~/.aws/credentials ({profile} was not found), or run where a container or instance role applies; nothing was changed";
+            $"or --profile NAME (or AWS_PROFILE) to a profile of ~/.aws/credentials ({profile} was not found), or run where a container or instance role applies; nothing was changed";
     }
 }
