@@ -172,6 +172,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format, TimePr
             GroupCreatedEvent e => (e.GroupId, e.Name),
             CapacityChangedEvent e => (e.GroupId, e.Name),
             GroupDeletedEvent e => (e.GroupId, e.Name),
+            GroupRenamedEvent e => (e.GroupId, e.OldName),
             InstancesProgressEvent e => (e.GroupId, e.GroupName),
             RollProgressEvent e => (e.GroupId, e.GroupName),
             _ => (null, null),

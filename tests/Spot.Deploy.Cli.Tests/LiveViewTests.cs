@@ -88,11 +88,13 @@ public sealed class LiveViewTests
         writer.Report(new InstancesProgressEvent(T0, "sig-2", 2, 2, 2, 1) { GroupName = "web__STAGE" });
         writer.Report(new GroupRenamedEvent(T0, "sig-1", "web__STAGE"));
         writer.Report(new GroupRenamedEvent(T0, "sig-2", "web"));
+        writer.Report(new GroupRenamedEvent(T0, "sig-3", "web__STAGE__retired-3") { OldName = "web__STAGE" });
         writer.Report(new RollProgressEvent(T0, "sig-2", "sbgi-1", "in_progress", 50));
 
         var text = output.ToString();
         text.Should().Contain("  sig-9: 1/1 healthy").And.Contain("  web: 2/2 healthy").And.Contain("  web__STAGE: 2/2 healthy")
             .And.Contain("  group web (sig-1) renamed to web__STAGE").And.Contain("  group web__STAGE (sig-2) renamed to web")
+            .And.Contain("  group web__STAGE (sig-3) renamed to web__STAGE__retired-3")
             .And.Contain("  roll sbgi-1 of web: in_progress 50 %");
     }
 

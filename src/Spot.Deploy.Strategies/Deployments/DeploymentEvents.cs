@@ -71,7 +71,11 @@ public sealed record CapacityChangedEvent(DateTimeOffset Time, string GroupId, s
 /// <param name="Time">When it happened, on the deployment's clock.</param>
 /// <param name="GroupId">The Elastigroup.</param>
 /// <param name="NewName">The name after the rename.</param>
-public sealed record GroupRenamedEvent(DateTimeOffset Time, string GroupId, string NewName) : DeploymentEvent(Time);
+public sealed record GroupRenamedEvent(DateTimeOffset Time, string GroupId, string NewName) : DeploymentEvent(Time)
+{
+    /// <summary>The name before the rename, as the deployment's step knew it, or null when not known.</summary>
+    public string? OldName { get; init; }
+}
 
 /// <summary>A group was deleted.</summary>
 /// <param name="Time">When it happened, on the deployment's clock.</param>

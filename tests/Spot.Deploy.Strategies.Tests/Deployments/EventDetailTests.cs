@@ -26,6 +26,17 @@ public sealed class EventDetailTests : ControlFlowTestBase
     }
 
     [Fact]
+    public async Task BlueGreenSwap_EachRenameSaysTheOldName()
+    {
+        var setup = SeedBlueGreen();
+        var progress = new Recorder();
+
+        await new BlueGreenDeployment(Services, setup.Request).RunAsync(progress);
+
+        progress.Of<GroupRenamedEvent>().Select(r => $"{r.OldName} -> {r.NewName}").Should().Equal("web -> web__STAGE", "web__STAGE -> web");
+    }
+
+    [Fact]
     public async Task Resume_ReportsWhereItGoesOn_BeforeAnythingElse()
     {
         SeedRunningRevision();
