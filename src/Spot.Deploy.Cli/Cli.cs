@@ -364,7 +364,7 @@ internal static class Cli
     private static async Task<int> DeployAsync(string strategy, RequestValues values, PauseChoice pause, TextWriter output, TextWriter error, CancellationToken ct)
     {
         var pauseOptions = pause.Options(strategy);
-        var writer = new EventWriter(output, values.Output);
+        using var writer = new EventWriter(output, values.Output);
         await using var target = await Target.OpenAsync(strategy, values, ct);
         if (target.Sandbox is { } sandbox)
         {
@@ -560,6 +560,7 @@ internal static class Cli
     private static async Task<int> RecoverAsync(bool rollback, string id, string? stateDir, bool postgres, Endpoints endpoints, DeploymentOptions options, EventWriter writer, CancellationToken ct,
         string? documentPath = null, PauseChoice? pause = null)
     {
+        using var live = writer; // stops the live status line's clock however the command ends
         if (documentPath is not null && !File.Exists(documentPath))
         {
             throw new CliUsageException($"--document: no such file '{documentPath}'");

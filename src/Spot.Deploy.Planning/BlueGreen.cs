@@ -398,7 +398,8 @@ public static class BlueGreenPlanner
     /// changed put back (when it had attempted a route change), the old group renamed to the production name (when
     /// its rename had been attempted: no step that changes nothing), the new group to 0 (wait) and
     /// deleted — nothing of that when the new group never existed. Then each set-aside group of the request
-    /// gets its name back and, when it had any, its capacity (wait).
+    /// gets its name back and, when it had any, its capacity (wait). The route restore and the rename it leaves out are
+    /// named in <see cref="RollbackPlan.AlreadyAsItShouldBe"/>.
     /// </summary>
     public static RollbackPlan PlanRollback(BlueGreenRollbackRequest request)
     {
@@ -407,8 +408,19 @@ public static class BlueGreenPlanner
         ArgumentNullException.ThrowIfNull(request.LoadBalancers);
         ArgumentNullException.ThrowIfNull(request.SetAside);
         var steps = new List<PlanStep>();
+        var alreadyRight = new List<string>();
         if (request.NewGroupId is not null)
         {
+            if (request.OldProduction is not null && !request.ProductionRenamed)
+            {
+                alreadyRight.Add($"production name ({request.Naming.ProductionName})");
+            }
+
+            if (!request.RoutesChanged)
+            {
+                alreadyRight.Add("routes (as the deployment found them)");
+            }
+
             if (request.OldProduction is { } old)
             {
                 var oldGroup = new GroupRef(old.Name, old.Id, GroupRole.Production);
@@ -444,7 +456,7 @@ public static class BlueGreenPlanner
             }
         }
 
-        return new RollbackPlan(steps.AsReadOnly());
+        return new RollbackPlan(steps.AsReadOnly()) { AlreadyAsItShouldBe = alreadyRight.AsReadOnly() };
     }
 
     private static (BlueGreenNaming Naming, ReadOnlyCollection<TrafficWeights> TrafficSteps) ValidateRequest(BlueGreenRequest request)

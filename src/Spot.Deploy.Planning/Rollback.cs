@@ -17,6 +17,12 @@ public sealed record RollbackPlan(IReadOnlyList<PlanStep> Steps)
 {
     /// <summary>True when the deployment changed nothing, so there is nothing to undo.</summary>
     public bool NothingToRollBack => Steps.Count == 0;
+
+    /// <summary>
+    /// What the rollback leaves alone because it is already as it should be (the deployment never attempted to change it),
+    /// each as <c>what (state)</c>, such as <c>production name (web)</c>; empty when every part needs a step.
+    /// </summary>
+    public IReadOnlyList<string> AlreadyAsItShouldBe { get; init; } = [];
 }
 
 /// <summary>Plans rollbacks from journaled records. Pure: same input, same plan.</summary>

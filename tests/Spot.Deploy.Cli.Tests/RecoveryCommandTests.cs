@@ -75,7 +75,7 @@ public sealed partial class RecoveryCommandTests : IAsyncLifetime
         var (code, output, error) = await RunAsync(["rollback", id, .. Endpoints()]);
 
         code.Should().Be(ExitCodes.Success, output + error);
-        output.Should().Contain("RolledBack");
+        output.Should().Contain("RolledBack").And.Contain($"+00:00:00] rolling back deployment {id}: ", "the rollback's own clock starts at its header");
         _sandbox.Groups("web").Should().Equal(before);
     }
 
@@ -88,6 +88,8 @@ public sealed partial class RecoveryCommandTests : IAsyncLifetime
         var (code, output, error) = await RunAsync(["resume", id, "--steady-state-timeout", "1", .. Endpoints()]);
 
         code.Should().Be(ExitCodes.RolledBack, output + error);
+        output.Should().Contain($"+00:00:00] resuming deployment {id} at stage 2/2 \"");
+        output.Should().MatchRegex(@"\+00:00:0[1-9]\] ", "the clock counts from the resume's start (it waits a second at least)");
         _sandbox.Groups("web").Should().Equal(before);
     }
 

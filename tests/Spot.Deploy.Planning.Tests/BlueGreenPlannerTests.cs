@@ -322,6 +322,7 @@ public class BlueGreenPlannerTests
                 "scale group app (sig-app, Production) to (min 1, target 3, max 6), wait for steady state",
                 "scale group app__STAGE (sig-new, New) to (min 0, target 0, max 0), wait for steady state",
                 "delete group app__STAGE (sig-new, New)");
+            rollback.AlreadyAsItShouldBe.Should().Equal("production name (app)", "routes (as the deployment found them)");
         }
 
         [Fact]
@@ -333,6 +334,30 @@ public class BlueGreenPlannerTests
 
             rollback.Steps.Select(s => s.Describe()).Should().Contain("restore the routes changed on 1 load balancer(s)")
                 .And.NotContain(d => d.StartsWith("rename group app (", StringComparison.Ordinal));
+            rollback.AlreadyAsItShouldBe.Should().Equal("production name (app)");
+        }
+
+        [Fact]
+        public void PlanRollback_AfterTheSwap_NothingIsAlreadyAsItShouldBe()
+        {
+            var plan = BlueGreenPlanner.Plan(Request(G("app", 1, 3, 6)));
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new"));
+
+            rollback.AlreadyAsItShouldBe.Should().BeEmpty();
+        }
+
+        [Fact]
+        public void PlanRollback_FirstDeploymentBeforeAnyRouteChange_OnlyTheRoutesAreAlreadyRight_AndNoGroupNoList()
+        {
+            var plan = BlueGreenPlanner.Plan(Request());
+
+            var rollback = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest("sig-new") with { RoutesChanged = false, ProductionRenamed = false });
+            var nothing = BlueGreenPlanner.PlanRollback(plan.ToRollbackRequest(null) with { RoutesChanged = false, ProductionRenamed = false });
+
+            rollback.AlreadyAsItShouldBe.Should().Equal("routes (as the deployment found them)");
+            nothing.NothingToRollBack.Should().BeTrue();
+            nothing.AlreadyAsItShouldBe.Should().BeEmpty("with no new group the deployment changed nothing at all");
         }
 
         [Fact]

@@ -21,4 +21,7 @@ public sealed record InstancesProgressEvent(DateTimeOffset Time, string GroupId,
 {
     /// <summary>The unit of the numbers: <c>instance</c> (default) or <c>weight</c>.</summary>
     public string Unit { get; init; } = "instance";
+
+    /// <summary>The group's name while it is waited for (as the deployment's step names it), or null when not known.</summary>
+    public string? GroupName { get; init; }
 }

@@ -11,6 +11,22 @@ namespace Spot.Deploy.Strategies;
 /// <param name="ImageId">The AMI deployed.</param>
 public sealed record DeploymentStartedEvent(DateTimeOffset Time, string DeploymentId, string AppName, DeploymentStrategy Strategy, int Stages, string ImageId) : DeploymentEvent(Time);
 
+/// <summary>
+/// A deployment is resumed from its journal by this run (<see cref="DeploymentRecovery"/>), going forward: reported once,
+/// before anything else of the run, with where it goes on. A resume that finishes a rollback reports
+/// <see cref="RollbackStartedEvent"/> instead.
+/// </summary>
+/// <param name="Time">When the resume started, on the deployment's clock.</param>
+/// <param name="DeploymentId">The deployment (journal id).</param>
+/// <param name="AppName">The app.</param>
+/// <param name="Strategy">The strategy.</param>
+/// <param name="StageIndex">The stage it goes on with (0 is the setup); <paramref name="StageCount"/> when every stage's steps are done.</param>
+/// <param name="StageCount">How many stages the deployment has.</param>
+/// <param name="StageName">The name of that stage, or null when every stage's steps are done.</param>
+/// <param name="CompletedSteps">How many of its steps had completed before this run.</param>
+public sealed record DeploymentResumedEvent(DateTimeOffset Time, string DeploymentId, string AppName, DeploymentStrategy Strategy, int StageIndex, int StageCount, string? StageName, int CompletedSteps)
+    : DeploymentEvent(Time);
+
 /// <summary>A stage (setup, a phase, a traffic step, the swap, the roll) started.</summary>
 /// <param name="Time">When it happened, on the deployment's clock.</param>
 /// <param name="Index">The stage index (0 is the setup).</param>
@@ -55,7 +71,11 @@ public sealed record CapacityChangedEvent(DateTimeOffset Time, string GroupId, s
 /// <param name="Time">When it happened, on the deployment's clock.</param>
 /// <param name="GroupId">The Elastigroup.</param>
 /// <param name="NewName">The name after the rename.</param>
-public sealed record GroupRenamedEvent(DateTimeOffset Time, string GroupId, string NewName) : DeploymentEvent(Time);
+public sealed record GroupRenamedEvent(DateTimeOffset Time, string GroupId, string NewName) : DeploymentEvent(Time)
+{
+    /// <summary>The name before the rename, as the deployment's step knew it, or null when not known.</summary>
+    public string? OldName { get; init; }
+}
 
 /// <summary>A group was deleted.</summary>
 /// <param name="Time">When it happened, on the deployment's clock.</param>
@@ -85,14 +105,25 @@ public sealed record GateEvent(DateTimeOffset Time, string StageName, int Attemp
 /// <param name="RollId">Spot's roll id.</param>
 /// <param name="Status">Spot's roll status, such as <c>in_progress</c>.</param>
 /// <param name="Percent">Percent of the roll done.</param>
-public sealed record RollProgressEvent(DateTimeOffset Time, string GroupId, string RollId, string Status, double Percent) : DeploymentEvent(Time);
+public sealed record RollProgressEvent(DateTimeOffset Time, string GroupId, string RollId, string Status, double Percent) : DeploymentEvent(Time)
+{
+    /// <summary>The group's name, or null when not known.</summary>
+    public string? GroupName { get; init; }
+}
 
 /// <summary>A rollback started.</summary>
 /// <param name="Time">When it happened, on the deployment's clock.</param>
 /// <param name="DeploymentId">The deployment (journal id).</param>
 /// <param name="Reason">Why the rollback runs.</param>
 /// <param name="Steps">How many rollback steps there are.</param>
-public sealed record RollbackStartedEvent(DateTimeOffset Time, string DeploymentId, string Reason, int Steps) : DeploymentEvent(Time);
+public sealed record RollbackStartedEvent(DateTimeOffset Time, string DeploymentId, string Reason, int Steps) : DeploymentEvent(Time)
+{
+    /// <summary>
+    /// What the rollback leaves alone because the deployment never attempted to change it, as the planner names it
+    /// (<see cref="Spot.Deploy.Planning.RollbackPlan.AlreadyAsItShouldBe"/>: e.g. <c>production name (web)</c>); empty when none.
+    /// </summary>
+    public IReadOnlyList<string> AlreadyAsItShouldBe { get; init; } = [];
+}
 
 /// <summary>A warning that did not stop the deployment (such as a clean-up step that needed another attempt).</summary>
 /// <param name="Time">When it happened, on the deployment's clock.</param>

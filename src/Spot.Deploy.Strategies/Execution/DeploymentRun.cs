@@ -144,8 +144,14 @@ internal sealed class DeploymentRun
         throw drift;
     }
 
-    public void LogResumed() =>
+    /// <summary>Logs and reports (<see cref="DeploymentResumedEvent"/>) a resume going forward from the journal.</summary>
+    public void LogResumed()
+    {
         DeploymentLog.Resumed(_logger, Id, _state.Done.Count, UnresolvedCount, Compiled.Operations.Count(o => !_state.Done.Contains(o.Id)));
+        var next = NextStage;
+        Report(new DeploymentResumedEvent(Time.GetUtcNow(), Id, Compiled.AppName, Compiled.Strategy, next, Compiled.Stages.Count,
+            next < Compiled.Stages.Count ? Compiled.Stages[next].Name : null, CompletedSteps));
+    }
 
     public void Report(DeploymentEvent e) => _context.Report(e);
 
@@ -268,14 +274,20 @@ internal sealed class DeploymentRun
             }
 
             var plan = Compiled.Rollback.Plan(facts, _state.NewGroupId);
-            await NoteAsync("rollback", RunState.RollbackPlanNote,
-                new JsonObject { ["reason"] = reason, ["newGroupId"] = _state.NewGroupId, ["ops"] = PlanJson.WriteOperations(plan) }, cancellationToken).ConfigureAwait(false);
-            _state.RollbackPlan = plan;
+            await NoteAsync("rollback", RunState.RollbackPlanNote, new JsonObject
+            {
+                ["reason"] = reason,
+                ["newGroupId"] = _state.NewGroupId,
+                ["ops"] = PlanJson.WriteOperations(plan.Operations),
+                ["alreadyAsItShouldBe"] = new JsonArray([.. plan.AlreadyAsItShouldBe.Select(s => (JsonNode)s)]),
+            }, cancellationToken).ConfigureAwait(false);
+            _state.RollbackPlan = plan.Operations;
+            _state.RollbackAlreadyRight = plan.AlreadyAsItShouldBe;
         }
 
         var rollback = _state.RollbackPlan;
         DeploymentLog.RollingBack(_logger, Id, rollback.Count, reason);
-        Report(new RollbackStartedEvent(Time.GetUtcNow(), Id, reason, rollback.Count));
+        Report(new RollbackStartedEvent(Time.GetUtcNow(), Id, reason, rollback.Count) { AlreadyAsItShouldBe = _state.RollbackAlreadyRight });
         try
         {
             foreach (var operation in rollback)

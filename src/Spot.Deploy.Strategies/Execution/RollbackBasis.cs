@@ -14,8 +14,8 @@ namespace Spot.Deploy.Strategies.Execution;
 [JsonDerivedType(typeof(SpotRollRollback), "spotRoll")]
 internal abstract record RollbackBasis
 {
-    /// <summary>The rollback's operations (ids <c>r1</c>, <c>r2</c> …), in order.</summary>
-    public abstract IReadOnlyList<Operation> Plan(RollbackFacts facts, string? newGroupId);
+    /// <summary>The rollback's operations (ids <c>r1</c>, <c>r2</c> …), in order, and what the planner left alone as already right.</summary>
+    public abstract PlannedRollback Plan(RollbackFacts facts, string? newGroupId);
 
     internal static string RollbackId(int index) => string.Create(CultureInfo.InvariantCulture, $"r{index + 1}");
 }
@@ -23,10 +23,10 @@ internal abstract record RollbackBasis
 /// <summary>Basic and Canary: the new revision deleted, the previous and older running revisions given their capacity back.</summary>
 internal sealed record RevisionsRollback(string NewGroupName, RecordedGroup? Previous, IReadOnlyList<RecordedGroup> ScaledDown, bool RestoreScaledDown) : RollbackBasis
 {
-    public override IReadOnlyList<Operation> Plan(RollbackFacts facts, string? newGroupId)
+    public override PlannedRollback Plan(RollbackFacts facts, string? newGroupId)
     {
         var plan = RollbackPlanner.Plan(new RollbackRequest(NewGroupName, newGroupId, Previous, ScaledDown) { RestoreScaledDownGroups = RestoreScaledDown });
-        return [.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), []))];
+        return new([.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), []))], plan.AlreadyAsItShouldBe);
     }
 }
 
@@ -34,7 +34,7 @@ internal sealed record RevisionsRollback(string NewGroupName, RecordedGroup? Pre
 internal sealed record BlueGreenRollback(
     string ProductionName, string StageName, RecordedGroup? Production, IReadOnlyList<RoutePair> Routes, IReadOnlyList<SetAsideGroup> SetAside) : RollbackBasis
 {
-    public override IReadOnlyList<Operation> Plan(RollbackFacts facts, string? newGroupId)
+    public override PlannedRollback Plan(RollbackFacts facts, string? newGroupId)
     {
         var naming = new BlueGreenNaming(ProductionName, StageName);
         var plan = BlueGreenPlanner.PlanRollback(new BlueGreenRollbackRequest(naming, newGroupId, Production, [.. Routes.Select(r => r.LoadBalancer)])
@@ -43,7 +43,7 @@ internal sealed record BlueGreenRollback(
             RoutesChanged = facts.RoutesChangeStarted,
             ProductionRenamed = Production is { } production && facts.GroupsChangeStarted.Contains(production.Id),
         });
-        return [.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), Routes))];
+        return new([.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), Routes))], plan.AlreadyAsItShouldBe);
     }
 }
 
@@ -54,10 +54,13 @@ internal sealed record SpotRollRollback(SpotRollRequest Request, string ForwardR
 {
     public string GroupId => Request.GroupId;
 
-    public override IReadOnlyList<Operation> Plan(RollbackFacts facts, string? newGroupId)
+    public override PlannedRollback Plan(RollbackFacts facts, string? newGroupId)
     {
         var forward = SpotRollPlanner.Plan(Request);
         var plan = SpotRollPlanner.PlanRollback(new SpotRollRollbackRequest(forward, facts.ImageChangeStarted, facts.RollStarted));
-        return [.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), [], ForwardRollStep))];
+        return new([.. plan.Steps.Select((step, i) => StepOperations.ForRollback(step, RollbackId(i), [], ForwardRollStep))], []);
     }
 }
+
+/// <summary>A planned rollback: its operations, and what the planner found already as it should be (<see cref="RollbackPlan.AlreadyAsItShouldBe"/>).</summary>
+internal sealed record PlannedRollback(IReadOnlyList<Operation> Operations, IReadOnlyList<string> AlreadyAsItShouldBe);

@@ -96,7 +96,7 @@ internal static class Rolls
             {
                 var roll = await spot.GetRollAsync(groupId, rollId, cancellationToken).ConfigureAwait(false);
                 var percent = roll.IsFinished ? 100 : roll.Progress?.Value ?? 0;
-                context.Report(new RollProgressEvent(context.Time.GetUtcNow(), groupId, rollId, roll.Status ?? "unknown", percent));
+                context.Report(new RollProgressEvent(context.Time.GetUtcNow(), groupId, rollId, roll.Status ?? "unknown", percent) { GroupName = groupName });
                 if (roll.IsFinished)
                 {
                     return roll.Status;

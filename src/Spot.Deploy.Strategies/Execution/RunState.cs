@@ -41,6 +41,9 @@ internal sealed class RunState
     /// <summary>The journaled rollback plan, or null while the deployment goes forward.</summary>
     public IReadOnlyList<Operation>? RollbackPlan { get; set; }
 
+    /// <summary>What the journaled rollback plan left alone as already right (absent in older journals: empty).</summary>
+    public IReadOnlyList<string> RollbackAlreadyRight { get; set; } = [];
+
     public int CompletedSteps { get; set; }
 
     public int UnresolvedCount => Attempted.Keys.Count(k => !Done.Contains(k));
@@ -95,6 +98,7 @@ internal sealed class RunState
                     break;
                 case JournalEntryKind.Note when entry.Operation == RollbackPlanNote && (entry.Data?["ops"]) is JsonArray ops:
                     state.RollbackPlan = PlanJson.ReadOperations(ops, record.Id);
+                    state.RollbackAlreadyRight = entry.Data?["alreadyAsItShouldBe"] is JsonArray right ? [.. right.Select(r => r!.GetValue<string>())] : [];
                     state.NewGroupId ??= entry.Data?["newGroupId"]?.GetValue<string>();
                     break;
                 case JournalEntryKind.Note when entry.Operation == WorldCheck.AdoptedNote && (entry.Data?["groupId"]?.GetValue<string>()) is { } adopted:

@@ -13,7 +13,7 @@ internal sealed record RenameGroupOperation : GroupOperation
     protected override async Task<JsonObject?> PerformOnAsync(OperationContext context, string groupId, bool retry, CancellationToken cancellationToken)
     {
         await context.Spot.RenameGroupAsync(groupId, NewName, cancellationToken).ConfigureAwait(false);
-        context.Report(new GroupRenamedEvent(context.Time.GetUtcNow(), groupId, NewName));
+        context.Report(new GroupRenamedEvent(context.Time.GetUtcNow(), groupId, NewName) { OldName = GroupName });
         return new JsonObject { ["groupId"] = groupId };
     }
 

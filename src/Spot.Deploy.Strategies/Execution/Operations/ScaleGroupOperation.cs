@@ -42,9 +42,13 @@ internal sealed record ScaleGroupOperation : GroupOperation
         var weights = IsWeighted && To.Target > 0
             ? await ReadWeightsAsync(context, groupId, cancellationToken).ConfigureAwait(false)
             : InstanceWeights.Instances;
-        var result = await context.Waiter.WaitForCapacityAsync(groupId, To.Target, weights, targetGroups, steady, context.Progress, cancellationToken).ConfigureAwait(false);
+        var result = await context.Waiter.WaitForCapacityAsync(groupId, To.Target, weights, targetGroups, steady, Named(context.Progress, GroupName), cancellationToken).ConfigureAwait(false);
         return new JsonObject { ["groupId"] = groupId, ["polls"] = result.Polls, ["waitedSeconds"] = result.Elapsed.TotalSeconds };
     }
+
+    /// <summary>The progress with the group's name put on each poll's event (the waiter knows the id only).</summary>
+    private static IProgress<DeploymentEvent>? Named(IProgress<DeploymentEvent>? progress, string? name) =>
+        progress is null || name is null ? progress : new NamingProgress(progress, name);
 
     private bool IsWeighted => string.Equals(To.Unit, InstanceWeights.WeightUnit, StringComparison.Ordinal);
 
@@ -103,4 +107,11 @@ internal sealed record ScaleGroupOperation : GroupOperation
 
         return calls;
     }
+}
+
+/// <summary>Forwards events at once (no synchronization context), naming the group on <see cref="InstancesProgressEvent"/>s.</summary>
+internal sealed class NamingProgress(IProgress<DeploymentEvent> inner, string name) : IProgress<DeploymentEvent>
+{
+    public void Report(DeploymentEvent value) =>
+        inner.Report(value is InstancesProgressEvent poll && poll.GroupName is null ? poll with { GroupName = name } : value);
 }
