@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spot.Deploy.Strategies;
 
@@ -18,12 +17,6 @@ internal enum OutputFormat
 /// </summary>
 internal sealed class EventWriter(TextWriter output, OutputFormat format) : IProgress<DeploymentEvent>
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-
     private readonly object _gate = new();
     private readonly Dictionary<string, (int, int, int)> _instances = new(StringComparer.Ordinal);
     private DateTimeOffset? _start;
@@ -79,15 +72,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
 
             if (format == OutputFormat.Json)
             {
-                var node = JsonSerializer.SerializeToNode(value, value.GetType(), Json)!.AsObject();
-                var line = new JsonObject { ["event"] = EventName(value) };
-                foreach (var (key, item) in node.ToList())
-                {
-                    node.Remove(key);
-                    line[key] = item;
-                }
-
-                output.WriteLine(line.ToJsonString(Json));
+                output.WriteLine(EventJson.Event(value));
             }
             else if (value is InstancesProgressEvent p && _instances.TryGetValue(p.GroupId, out var last) && last == (p.Healthy, p.Total, p.Target))
             {
@@ -126,7 +111,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
         }
     }
 
-    /// <summary>Writes a free line: text as is, or <c>{"event":"Message","text":…}</c> in JSON.</summary>
+    /// <summary>Writes a free line: text as is, or <c>{"schema":1,"event":"Message","text":…}</c> in JSON (<see cref="EventJson"/>).</summary>
     public void Message(string text)
     {
         lock (_gate)
@@ -134,7 +119,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
             ClearStatus();
             if (format == OutputFormat.Json)
             {
-                output.WriteLine(new JsonObject { ["event"] = "Message", ["text"] = text }.ToJsonString(Json));
+                output.WriteLine(EventJson.Message(text));
             }
             else
             {
@@ -151,14 +136,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format) : IPro
             ClearStatus();
             if (format == OutputFormat.Json)
             {
-                var line = new JsonObject { ["event"] = "Result" };
-                foreach (var (key, item) in result.ToList())
-                {
-                    result.Remove(key);
-                    line[key] = item;
-                }
-
-                output.WriteLine(line.ToJsonString(Json));
+                output.WriteLine(EventJson.Result(result));
             }
             else
             {
