@@ -40,7 +40,7 @@ internal static class Cli
 
         var demo = new Command("demo", "Run a Canary, a Blue/Green and a failing (rolled back) deployment against an embedded emulator and print a summary.");
         var realTime = new Option<bool>("--real-time") { Description = "Use the wall clock (instances boot in 3 s, healthy 2 s later) instead of the virtual clock." };
-        var demoOutput = OutputOption();
+        var demoOutput = OutputOption(OutputOptions.Events);
         var scenario = new Option<string>("--scenario") { Description = "deployments (default: Canary, Blue/Green, a rolled-back Canary), analysis (a bad build failing its CloudWatch analysis) or all.", DefaultValueFactory = _ => "deployments" };
         scenario.AcceptOnlyFromAmong(Demo.Scenarios);
         demo.Options.Add(realTime);
@@ -52,13 +52,16 @@ internal static class Cli
         var plan = new Command("plan", "Dry run: resolve the image, read the app's groups and print the steps and API calls a deployment would make. Changes nothing.");
         var planStrategy = StrategyArgument();
         var planInputs = new RequestInputs(plan);
-        var format = new Option<string>("--format") { Description = "text (default), json or svg (a capacity timeline).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json", "svg");
+        var format = PlanFormatOption();
         var outFile = new Option<FileInfo?>("--out") { Description = "Write the plan to this file instead of the standard output." };
         plan.Arguments.Add(planStrategy);
         plan.Options.Add(format);
         plan.Options.Add(outFile);
-        plan.SetAction((p, ct) => GuardAsync(error, () => PlanAsync(p.GetValue(planStrategy)!, planInputs.Read(p, p.GetValue(planStrategy)!), p.GetValue(format)!, p.GetValue(outFile), output, ct)));
+        plan.SetAction((p, ct) => GuardAsync(error, () =>
+        {
+            var values = planInputs.Read(p, p.GetValue(planStrategy)!);
+            return PlanAsync(p.GetValue(planStrategy)!, values, PlanFormat(p, format, values), p.GetValue(outFile), output, ct);
+        }));
         root.Subcommands.Add(plan);
 
         var deploy = new Command("deploy", "Deploy an image: basic, canary, bluegreen or roll.");
@@ -79,7 +82,7 @@ internal static class Cli
             var id = new Argument<string>("deployment-id") { Description = "The deployment's id (printed when it started; journal file name)." };
             var stateDir = StateDirOption();
             var state = StateStores.StateOption();
-            var format2 = OutputOption();
+            var format2 = OutputOption(OutputOptions.Events);
             var onFailure = OnFailureOption();
             var timeout = SteadyStateTimeoutOption();
             var poll = PollIntervalOption();
@@ -113,7 +116,7 @@ internal static class Cli
         var reason = new Option<string>("--reason") { Description = "Why, for the journal: what you checked or did by hand (required; never a secret).", Required = true };
         var abandonStateDir = StateDirOption();
         var abandonState = StateStores.StateOption();
-        var abandonOutput = OutputOption();
+        var abandonOutput = OutputOption(OutputOptions.OneResult);
         abandon.Arguments.Add(abandonId);
         abandon.Options.Add(reason);
         abandon.Options.Add(abandonStateDir);
@@ -132,7 +135,7 @@ internal static class Cli
         var statusApp = new Argument<string>("app") { Description = "The app (its groups' names start with it)." };
         var statusInputs = new RouteInputs(status);
         var statusEmulator = new Option<bool>("--emulator") { Description = "Show the app in a freshly seeded embedded emulator." };
-        var statusOutput = OutputOption();
+        var statusOutput = OutputOption(OutputOptions.Status);
         var statusEndpoints = new EndpointInputs(status);
         var statusStateDir = StateDirOption();
         var statusState = StateStores.StateOption();
@@ -161,15 +164,77 @@ internal static class Cli
         return root;
     }
 
-    internal static Option<OutputFormat> OutputOption() =>
-        new("--output") { Description = "text (default: one line per event) or json (one JSON object per line, then a Result object).", DefaultValueFactory = _ => OutputFormat.Text };
+    /// <summary>The <c>--output text|json</c> flag of a command that prints; <paramref name="description"/> says what it prints (<see cref="OutputOptions"/>).</summary>
+    internal static Option<OutputFormat> OutputOption(string description)
+    {
+        // No default value factory: help would print it as "[default: Text]" beside "<text|json>"; unset reads as Text (the enum's first value).
+        var option = new Option<OutputFormat>("--output") { Description = description, HelpName = "text|json" };
+        option.CustomParser = r => ParseOutput(r, r.Tokens.Single().Value, "--output must be text or json");
+        return option;
+    }
+
+    private static OutputFormat ParseOutput(System.CommandLine.Parsing.ArgumentResult r, string value, string message)
+    {
+        switch (value.ToUpperInvariant())
+        {
+            case "TEXT":
+                return OutputFormat.Text;
+            case "JSON":
+                return OutputFormat.Json;
+            default:
+                r.AddError($"{message}, got '{value}'");
+                return default;
+        }
+    }
+
+    /// <summary><c>plan --format</c>: <c>svg</c> for the picture; <c>text</c> and <c>json</c> stay as aliases of <c>--output</c>.</summary>
+    private static Option<string> PlanFormatOption()
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = "svg: the plan as a picture (a capacity timeline). text and json still work, the same as --output text|json.",
+            HelpName = "svg|text|json",
+        };
+        option.CustomParser = r =>
+        {
+            var value = r.Tokens.Single().Value.ToLowerInvariant();
+            if (value is "svg" or "text" or "json")
+            {
+                return value;
+            }
+
+            r.AddError($"--format must be svg (or text or json, the same as --output), got '{r.Tokens.Single().Value}'");
+            return "text";
+        };
+        return option;
+    }
+
+    /// <summary>What <c>plan</c> prints: <c>--format svg</c>, else <c>--output</c> (or its alias <c>--format text|json</c>); the two flags must agree when both are given.</summary>
+    private static string PlanFormat(ParseResult parse, Option<string> format, RequestValues values)
+    {
+        var formatGiven = parse.GetResult(format) is { Implicit: false };
+        var chosen = parse.GetValue(format) ?? "text";
+        var output = values.Output == OutputFormat.Json ? "json" : "text";
+        if (!formatGiven)
+        {
+            return output;
+        }
+
+        if (values.OutputGiven && (chosen == "svg" ? output == "json" : chosen != output))
+        {
+            throw new CliUsageException($"--output {output} and --format {chosen} disagree: give one of them (--format svg is the picture; --output text|json the plan)");
+        }
+
+        return chosen;
+    }
 
     internal static Option<string?> StateDirOption() =>
         new("--state-dir") { Description = "Where the journal and locks live (default: ~/.spot-deploy)." };
 
     internal static Option<FailurePolicy> OnFailureOption()
     {
-        var option = new Option<FailurePolicy>("--on-failure") { Description = "rollback (default) or stop (leave everything for a person).", DefaultValueFactory = _ => FailurePolicy.RollBack };
+        var option = new Option<FailurePolicy>("--on-failure") { Description = "rollback (default) or stop (leave everything for a person).", HelpName = "rollback|stop" };
+        // Unset reads as RollBack (the enum's first value); no default value factory, so help shows no "[default: RollBack]".
         option.CustomParser = r => r.Tokens.Single().Value.ToUpperInvariant() switch
         {
             "ROLLBACK" or "ROLL-BACK" => FailurePolicy.RollBack,
@@ -323,7 +388,7 @@ internal static class Cli
 
         var text = format switch
         {
-            "json" => PreviewJson(preview).ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
+            "json" => EventJson.Result(EventJson.Plan(preview)),
             "svg" => PlanSvg.Render(preview, currentTargets),
             _ => preview.ToString(),
         };
@@ -339,27 +404,6 @@ internal static class Cli
 
         return ExitCodes.Success;
     }
-
-    internal static JsonObject PreviewJson(DeploymentPreview preview) => new()
-    {
-        ["strategy"] = preview.Strategy.ToString(),
-        ["app"] = preview.AppName,
-        ["image"] = preview.ImageId,
-        ["newGroupName"] = preview.NewGroupName,
-        ["plannedCapacity"] = preview.PlannedCapacity?.ToString(),
-        ["capacitySource"] = preview.CapacitySource?.ToString(),
-        ["stages"] = new JsonArray([.. preview.Stages.Select(s => (JsonNode)s)]),
-        ["keptOutOfJournal"] = new JsonArray([.. preview.KeptOutOfJournal.Select(p => (JsonNode)p)]),
-        ["warnings"] = new JsonArray([.. preview.Warnings.Select(w => (JsonNode)w)]),
-        ["steps"] = new JsonArray([.. preview.Steps.Select(s => (JsonNode)new JsonObject
-        {
-            ["stepId"] = s.StepId,
-            ["stage"] = s.Stage,
-            ["description"] = s.Description,
-            ["cleanup"] = s.IsCleanup,
-            ["apiCalls"] = new JsonArray([.. s.ApiCalls.Select(c => (JsonNode)c)]),
-        })]),
-    };
 
     private static async Task<int> DeployAsync(string strategy, RequestValues values, PauseChoice pause, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -379,10 +423,11 @@ internal static class Cli
             writer.Message(notice);
         }
 
+        var clock = new ElapsedTracker(reporter);
         try
         {
-            var result = await deployment.RunAsync(reporter, ct);
-            writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null),
+            var result = await deployment.RunAsync(clock, ct);
+            writer.Result(ResultJson("deploy", result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null),
                 $"OK: {result}");
             return ExitCodes.Success;
         }
@@ -390,14 +435,14 @@ internal static class Cli
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
             var next = code == ExitCodes.RolledBack || e.DeploymentId is null ? [] : Next(e.DeploymentId, values, target);
-            writer.Result(ResultJson(e.DeploymentId, e.Status, code, null, null, e.Message, next: next),
+            writer.Result(ResultJson("deploy", e.DeploymentId, e.Status, code, null, clock.Elapsed, e.Message, next: next),
                 code == ExitCodes.RolledBack ? $"FAILED and rolled back: {e.Message}" : string.Join(Environment.NewLine, [$"FAILED, needs attention: {e.Message}", .. next]));
             return code;
         }
         catch (DeploymentCanceledException e) when (e.DeploymentId is { } canceled)
         {
             var next = Next(canceled, values, target);
-            writer.Result(ResultJson(canceled, DeploymentStatus.NeedsAttention, ExitCodes.NeedsAttention, null, null, e.Message, next: next),
+            writer.Result(ResultJson("deploy", canceled, DeploymentStatus.NeedsAttention, ExitCodes.NeedsAttention, null, clock.Elapsed, e.Message, next: next),
                 string.Join(Environment.NewLine, [$"CANCELED: {e.Message}", .. next]));
             return ExitCodes.NeedsAttention;
         }
@@ -437,8 +482,9 @@ internal static class Cli
             ? value
             : "\"" + value.Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    private static JsonObject ResultJson(string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error, bool alreadyFinished = false, IReadOnlyList<string>? next = null) => new()
+    private static JsonObject ResultJson(string command, string? id, DeploymentStatus status, int exitCode, string? group, TimeSpan? elapsed, string? error, bool alreadyFinished = false, IReadOnlyList<string>? next = null) => new()
     {
+        ["command"] = command,
         ["nextCommands"] = new JsonArray([.. (next ?? []).Where(l => l.StartsWith("  spot-deploy ", StringComparison.Ordinal)).Select(l => (JsonNode)l.Trim())]),
         ["deploymentId"] = id,
         ["status"] = status.ToString(),
@@ -598,19 +644,21 @@ internal static class Cli
         }
 
         var recovery = new DeploymentRecovery(target.Services, options);
+        var command = rollback ? "rollback" : "resume";
+        var clock = new ElapsedTracker(rollback ? writer : reporter);
         try
         {
-            var result = rollback ? await recovery.RollbackAsync(id, writer, ct)
-                : document is not null ? await recovery.ResumeAsync(id, document, reporter, ct)
-                : await recovery.ResumeAsync(id, reporter, ct);
+            var result = rollback ? await recovery.RollbackAsync(id, clock, ct)
+                : document is not null ? await recovery.ResumeAsync(id, document, clock, ct)
+                : await recovery.ResumeAsync(id, clock, ct);
             var text = result.AlreadyFinished ? AlreadyFinished(result, rollback) : $"OK: {result}";
-            writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null, result.AlreadyFinished), text);
+            writer.Result(ResultJson(command, result.DeploymentId, result.Status, ExitCodes.Success, result.GroupName, result.Elapsed, null, result.AlreadyFinished), text);
             return ExitCodes.Success;
         }
         catch (DeploymentDriftException e)
         {
             // The report is one line per difference, each with what to do; nothing was changed.
-            writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, ExitCodes.NeedsAttention, null, null, e.Message),
+            writer.Result(ResultJson(command, e.DeploymentId ?? id, e.Status, ExitCodes.NeedsAttention, null, null, e.Message),
                 $"NEEDS ATTENTION (the app is not as the journal left it; nothing was changed):{Environment.NewLine}{e.Message}");
             return ExitCodes.NeedsAttention;
         }
@@ -618,13 +666,13 @@ internal static class Cli
         {
             var code = e.Status == DeploymentStatus.RolledBack ? ExitCodes.RolledBack : ExitCodes.NeedsAttention;
             IReadOnlyList<string> next = code == ExitCodes.RolledBack ? [] : NextCommands.For(e.DeploymentId ?? id, NextCommands.StateFlags(stateDir, postgres), NextCommands.EndpointFlags(endpoints), emulator: false);
-            writer.Result(ResultJson(e.DeploymentId ?? id, e.Status, code, null, null, e.Message, next: next), string.Join(Environment.NewLine, [$"FAILED ({e.Status}): {e.Message}", .. next]));
+            writer.Result(ResultJson(command, e.DeploymentId ?? id, e.Status, code, null, clock.Elapsed, e.Message, next: next), string.Join(Environment.NewLine, [$"FAILED ({e.Status}): {e.Message}", .. next]));
             return code;
         }
         catch (DeploymentCanceledException e)
         {
             var next = NextCommands.For(e.DeploymentId ?? id, NextCommands.StateFlags(stateDir, postgres), NextCommands.EndpointFlags(endpoints), emulator: false);
-            writer.Result(ResultJson(e.DeploymentId ?? id, DeploymentStatus.NeedsAttention, ExitCodes.NeedsAttention, null, null, e.Message, next: next),
+            writer.Result(ResultJson(command, e.DeploymentId ?? id, DeploymentStatus.NeedsAttention, ExitCodes.NeedsAttention, null, clock.Elapsed, e.Message, next: next),
                 string.Join(Environment.NewLine, [$"CANCELED: {e.Message}", .. next]));
             return ExitCodes.NeedsAttention;
         }
@@ -652,7 +700,7 @@ internal static class Cli
 
         var who = $"{Environment.UserName} on {Environment.MachineName} (spot-deploy abandon)";
         var result = await new DeploymentRecovery(services, new DeploymentOptions { Owner = who }).AbandonAsync(id, reason, ct);
-        writer.Result(ResultJson(result.DeploymentId, result.Status, ExitCodes.Success, null, result.Elapsed, null),
+        writer.Result(ResultJson("abandon", result.DeploymentId, result.Status, ExitCodes.Success, null, result.Elapsed, null),
             $"OK: deployment {result.DeploymentId} ({result.Strategy}) of {result.AppName} is abandoned by {who}; nothing was changed in Spot or AWS. "
             + $"It can no longer be resumed or rolled back; {result.AppName} can be deployed again.");
         return ExitCodes.Success;
@@ -678,7 +726,7 @@ internal static class Cli
             .Where(g => g.Name is { } n && n.StartsWith(app, StringComparison.Ordinal))
             .OrderBy(g => g.Name, StringComparer.Ordinal)
             .ToList();
-        var result = new JsonObject { ["app"] = app };
+        var result = new JsonObject { ["command"] = "status", ["app"] = app };
         var lines = new List<string> { $"app {app}: {groups.Count} group(s)" };
         var array = new JsonArray();
         foreach (var g in groups)
@@ -693,9 +741,7 @@ internal static class Cli
             {
                 ["id"] = g.Id,
                 ["name"] = g.Name,
-                ["minimum"] = c?.Minimum,
-                ["target"] = c?.Target,
-                ["maximum"] = c?.Maximum,
+                ["capacity"] = c is null ? null : new JsonObject { ["minimum"] = c.Minimum, ["target"] = c.Target, ["maximum"] = c.Maximum, ["unit"] = c.Unit ?? Capacity.InstanceUnit },
                 ["image"] = image,
                 ["instances"] = health.Count,
                 ["healthy"] = healthy,
@@ -714,7 +760,7 @@ internal static class Cli
                     var forward = await aws.Traffic.ResolveForwardAsync(new RouteRef(route.ListenerArn, route.RuleArn), ct);
                     var weights = string.Join(", ", forward.TargetGroups.Select(t => $"{t.TargetGroupArn}={t.Weight?.ToString(CultureInfo.InvariantCulture) ?? "1"}"));
                     lines.Add($"  {role} {route.RuleArn ?? route.ListenerArn} -> {weights}");
-                    routeArray.Add(new JsonObject { ["role"] = role, ["listener"] = route.ListenerArn, ["rule"] = route.RuleArn, ["forward"] = weights });
+                    routeArray.Add(EventJson.Route(role, route.ListenerArn, route.RuleArn, forward.TargetGroups.Select(t => (t.TargetGroupArn, t.Weight ?? 1))));
                 }
             }
         }

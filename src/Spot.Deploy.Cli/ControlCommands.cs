@@ -20,7 +20,7 @@ internal static class ControlCommands
             : "Abort a paused deployment: it fails and is rolled back (or stops, per its --on-failure). Changes nothing in Spot or AWS itself.");
         var id = new Argument<string>("deployment-id") { Description = "The paused deployment's id (printed when it paused)." };
         var reason = new Option<string?>("--reason") { Description = "Why, for the journal and the failure message (at most 256 characters; never a secret)." };
-        var store = new StoreInputs(command);
+        var store = new StoreInputs(command, OutputOptions.OneResult);
         command.Arguments.Add(id);
         command.Options.Add(reason);
         command.SetAction((p, ct) => Cli.GuardAsync(error, () =>

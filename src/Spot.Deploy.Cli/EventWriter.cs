@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spot.Deploy.Strategies;
 
@@ -22,12 +21,6 @@ internal enum OutputFormat
 /// <param name="time">The clock of the live status line's one-second redraw (default: the system's).</param>
 internal sealed class EventWriter(TextWriter output, OutputFormat format, TimeProvider? time = null) : IProgress<DeploymentEvent>, IDisposable
 {
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
-    };
-
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     private readonly object _gate = new();
@@ -105,15 +98,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format, TimePr
 
             if (format == OutputFormat.Json)
             {
-                var node = JsonSerializer.SerializeToNode(value, value.GetType(), Json)!.AsObject();
-                var line = new JsonObject { ["event"] = EventName(value) };
-                foreach (var (key, item) in node.ToList())
-                {
-                    node.Remove(key);
-                    line[key] = item;
-                }
-
-                output.WriteLine(line.ToJsonString(Json));
+                output.WriteLine(EventJson.Event(value));
             }
             else if (value is InstancesProgressEvent p && _instances.TryGetValue(p.GroupId, out var last) && last == (p.Healthy, p.Total, p.Target))
             {
@@ -244,7 +229,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format, TimePr
         }
     }
 
-    /// <summary>Writes a free line: text as is, or <c>{"event":"Message","text":…}</c> in JSON.</summary>
+    /// <summary>Writes a free line: text as is, or <c>{"schema":1,"event":"Message","text":…}</c> in JSON (<see cref="EventJson"/>).</summary>
     public void Message(string text)
     {
         lock (_gate)
@@ -252,7 +237,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format, TimePr
             Settle();
             if (format == OutputFormat.Json)
             {
-                output.WriteLine(new JsonObject { ["event"] = "Message", ["text"] = text }.ToJsonString(Json));
+                output.WriteLine(EventJson.Message(text));
             }
             else
             {
@@ -269,14 +254,7 @@ internal sealed class EventWriter(TextWriter output, OutputFormat format, TimePr
             Settle();
             if (format == OutputFormat.Json)
             {
-                var line = new JsonObject { ["event"] = "Result" };
-                foreach (var (key, item) in result.ToList())
-                {
-                    result.Remove(key);
-                    line[key] = item;
-                }
-
-                output.WriteLine(line.ToJsonString(Json));
+                output.WriteLine(EventJson.Result(result));
             }
             else
             {

@@ -19,7 +19,7 @@ internal static class HistoryCommands
         var command = new Command("history", "Show an app's deployments, newest first: strategy, image, status, who started it where, when, how long, and how it ended. Read-only.");
         var app = new Argument<string>("app") { Description = "The app (case-sensitive, as its deployments name it)." };
         var limit = new Option<int>("--limit") { Description = $"Show at most this many (1 to {DeploymentSummary.MaxHistoryLimit}; default {DefaultLimit}).", DefaultValueFactory = _ => DefaultLimit };
-        var store = new StoreInputs(command);
+        var store = new StoreInputs(command, OutputOptions.Table);
         command.Arguments.Add(app);
         command.Options.Add(limit);
         command.SetAction((p, ct) => Cli.GuardAsync(error, () =>
@@ -42,7 +42,7 @@ internal static class HistoryCommands
     {
         var command = new Command("list", "With --unfinished: every app's unfinished deployments (running, interrupted or needing attention), oldest first, each with the commands that go on from it. Read-only.");
         var unfinished = new Option<bool>("--unfinished") { Description = "List the unfinished deployments of every app (required: for one app's deployments, use 'history <app>')." };
-        var store = new StoreInputs(command);
+        var store = new StoreInputs(command, OutputOptions.Table);
         command.Options.Add(unfinished);
         command.SetAction((p, ct) => Cli.GuardAsync(error, () =>
         {
@@ -182,10 +182,13 @@ internal sealed class StoreInputs
 {
     private readonly Option<string?> _stateDir = Cli.StateDirOption();
     private readonly Option<string> _state = StateStores.StateOption();
-    private readonly Option<OutputFormat> _output = new("--output") { Description = "text (default: a table) or json (one Result object).", DefaultValueFactory = _ => OutputFormat.Text };
+    private readonly Option<OutputFormat> _output;
 
-    public StoreInputs(Command command)
+    /// <param name="command">The command the flags are added to.</param>
+    /// <param name="output">What its <c>--output</c> prints (<see cref="OutputOptions"/>).</param>
+    public StoreInputs(Command command, string output)
     {
+        _output = Cli.OutputOption(output);
         command.Options.Add(_stateDir);
         command.Options.Add(_state);
         command.Options.Add(_output);

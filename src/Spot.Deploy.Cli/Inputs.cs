@@ -59,6 +59,9 @@ internal sealed class RequestValues
 
     public OutputFormat Output { get; init; }
 
+    /// <summary>True when <c>--output</c> was given (not its default): <c>plan</c> refuses it beside a <c>--format</c> that disagrees.</summary>
+    public bool OutputGiven { get; init; }
+
     public int? GracePeriod { get; init; }
 
     public string? HealthCheckType { get; init; }
@@ -178,13 +181,14 @@ internal sealed class RequestInputs
     private readonly Option<int?> _timeout = Cli.SteadyStateTimeoutOption();
     private readonly Option<double?> _pollInterval = Cli.PollIntervalOption();
     private readonly Option<bool> _emulator = new("--emulator") { Description = "Run against an embedded emulator seeded with the app (2/2/4 on web-1.0) on a virtual clock." };
-    private readonly Option<OutputFormat> _output = Cli.OutputOption();
+    private readonly Option<OutputFormat> _output;
     private readonly RouteInputs _routes;
     private readonly EndpointInputs _endpoints;
     private readonly AnalysisInputs _bakes;
 
     public RequestInputs(Command command)
     {
+        _output = Cli.OutputOption(command.Name == "plan" ? OutputOptions.Plan : OutputOptions.Events);
         foreach (var option in new Option[] { _app, _document, _image, _imageOwner, _imageNamePattern, _imageParameter, _phase, _capacity, _trafficShift, _downsizeOld, _adopt, _onFailure, _stateDir, _state, _groupId, _batchSize, _gracePeriod, _healthCheckType, _timeout, _pollInterval, _emulator, _output })
         {
             command.Options.Add(option);
@@ -280,6 +284,7 @@ internal sealed class RequestInputs
             Bake = _bakes.Read(parse),
             Emulator = parse.GetValue(_emulator),
             Output = parse.GetValue(_output),
+            OutputGiven = parse.GetResult(_output) is { Implicit: false },
             Endpoints = _endpoints.Read(parse),
         };
     }

@@ -103,8 +103,16 @@ public sealed class CliTests
         run.ExitCode.Should().Be(ExitCodes.Success, run.Error);
         var plan = JsonNode.Parse(run.Output)!.AsObject();
         ((string?)plan["strategy"]).Should().Be("Basic");
-        ((string?)plan["plannedCapacity"]).Should().Contain("target 3");
+        ((int?)plan["schema"]).Should().Be(1);
+        ((string?)plan["event"]).Should().Be("Result");
+        ((string?)plan["command"]).Should().Be("plan");
+        plan["plannedCapacity"]!.ToJsonString().Should().Be("""{"minimum":1,"target":3,"maximum":5,"unit":"instance"}""");
         plan["steps"]!.AsArray().Should().NotBeEmpty().And.OnlyContain(s => s!["apiCalls"]!.AsArray().Count > 0);
+        var create = plan["steps"]![0]!["apiCalls"]![0]!;
+        ((string?)create["service"]).Should().Be("Spot");
+        ((string?)create["method"]).Should().Be("POST");
+        ((string?)create["route"]).Should().Be("/aws/ec2/group");
+        ((string?)create["parameters"]!["imageId"]).Should().Be(Sandbox.ImageV2);
         run.Sandboxes.Single().Emulator.Calls.Mutating.Should().BeEmpty();
     }
 
@@ -268,9 +276,14 @@ public sealed class CliTests
         var status = JsonNode.Parse(run.Lines[^1])!;
         var group = status["groups"]!.AsArray().Single()!;
         ((string?)group["name"]).Should().Be("web__1");
-        ((int?)group["target"]).Should().Be(2);
+        group["capacity"]!.ToJsonString().Should().Be("""{"minimum":2,"target":2,"maximum":4,"unit":"instance"}""");
         ((int?)group["healthy"]).Should().Be(2);
         status["routes"]!.AsArray().Select(r => (string?)r!["role"]).Should().Equal("production", "stage");
+        var production = status["routes"]![0]!;
+        ((string?)production["listenerArn"]).Should().StartWith("arn:aws:elasticloadbalancing:");
+        production["ruleArn"].Should().BeNull("the default action");
+        ((int?)production["forward"]![0]!["weight"]).Should().Be(1);
+        ((string?)production["forward"]![0]!["targetGroupArn"]).Should().Be(run.Sandboxes.Single().BlueTargetGroup);
     }
 
     [Fact]

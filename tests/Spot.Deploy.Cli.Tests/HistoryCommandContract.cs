@@ -10,7 +10,7 @@ namespace Spot.Deploy.Cli.Tests;
 public abstract class HistoryCommandContract
 {
     private static readonly string[] JsonFields =
-        ["event", "command", "app", "limit", "state", "deployments"];
+        ["schema", "event", "command", "app", "limit", "state", "deployments"];
 
     private static readonly string[] DeploymentFields =
         ["id", "app", "strategy", "image", "status", "runner", "startedAt", "finishedAt", "durationSeconds", "lastError", "entryCount", "unfinished", "next"];

@@ -67,6 +67,27 @@ public sealed partial class RecoveryCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rollback_AndResume_InJson_FollowTheSchema_WithTheRollbacksElapsedSeconds()
+    {
+        var id = await StoppedDeploymentAsync();
+
+        var (code, output, error) = await RunAsync(["rollback", id, "--output", "json", .. Endpoints()]);
+
+        code.Should().Be(ExitCodes.Success, output + error);
+        var result = JsonOutputSchemaTests.AssertFollowsSchema(output, "rollback --output json")[^1];
+        ((string?)result["command"]).Should().Be("rollback");
+        ((string?)result["status"]).Should().Be("RolledBack");
+        ((double?)result["elapsedSeconds"]).Should().NotBeNull();
+
+        var resume = await RunAsync(["resume", id, "--output", "json", .. Endpoints()]);
+
+        resume.Code.Should().Be(ExitCodes.Success, resume.Output + resume.Error);
+        var again = JsonOutputSchemaTests.AssertFollowsSchema(resume.Output, "resume --output json")[^1];
+        ((string?)again["command"]).Should().Be("resume");
+        ((bool?)again["alreadyFinished"]).Should().BeTrue();
+    }
+
+    [Fact]
     public async Task Rollback_OfAStoppedDeployment_RestoresTheApp_AndExitsZero()
     {
         var before = _sandbox.Groups("web");

@@ -390,11 +390,14 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     internal static DeploymentPreview Preview(CompiledDeployment compiled, bool checksTargetGroups) =>
         new(compiled.Strategy, compiled.AppName, compiled.ImageId, compiled.NewGroupName, compiled.PlannedCapacity, compiled.CapacitySource,
             [.. compiled.Stages.Select(s => s.Name)],
-            [.. compiled.Operations.Select(op => new PreviewStep(op.Id, op.Stage, op.Description,
-                [.. op.ApiCalls(new DryRunContext(compiled.NewGroupName, checksTargetGroups)).Select(call => call.ToString())], op.Cleanup))],
+            [.. compiled.Operations.Select(op => PreviewOf(op, op.ApiCalls(new DryRunContext(compiled.NewGroupName, checksTargetGroups))))],
             compiled.PlanSteps,
             compiled.Operations.OfType<CreateGroupOperation>().FirstOrDefault()?.KeptOut ?? [])
         {
             Warnings = compiled.Warnings,
         };
+
+    /// <summary>A step of a preview: its calls as lines for people and as data for programs.</summary>
+    private static PreviewStep PreviewOf(Operation op, IReadOnlyList<ApiCall> calls) =>
+        new(op.Id, op.Stage, op.Description, [.. calls.Select(call => call.ToString())], op.Cleanup) { Calls = [.. calls.Select(call => call.ToPreview())] };
 }

@@ -117,4 +117,25 @@ public sealed class DeploymentPreview
 /// <param name="Description">What it does, with every number.</param>
 /// <param name="ApiCalls">The calls it makes (method and route, or AWS action), polling described once.</param>
 /// <param name="IsCleanup">A clean-up step: a failure is a warning, not a failed deployment.</param>
-public sealed record PreviewStep(string StepId, int Stage, string Description, IReadOnlyList<string> ApiCalls, bool IsCleanup);
+public sealed record PreviewStep(string StepId, int Stage, string Description, IReadOnlyList<string> ApiCalls, bool IsCleanup)
+{
+    /// <summary>The same calls as <see cref="ApiCalls"/>, as data (service, method and route or action, target, values sent).</summary>
+    public IReadOnlyList<PreviewApiCall> Calls { get; init; } = [];
+}
+
+/// <summary>One API call of a dry run, as data; <see cref="Text"/> is its line in <see cref="PreviewStep.ApiCalls"/>.</summary>
+/// <param name="Service"><c>Spot</c>, <c>ELBv2</c> or <c>EC2</c>.</param>
+/// <param name="Method">The HTTP method of a Spot call; null for an AWS action.</param>
+/// <param name="Route">The path of a Spot call, ids filled in (a group still to be created is a placeholder such as <c>{id of web__8}</c>); null for an AWS action.</param>
+/// <param name="Action">The AWS action (such as <c>ModifyListener</c>); null for a Spot call.</param>
+/// <param name="Target">What it acts on: a group id or placeholder, or a listener, rule or target group ARN; null for a call on the collection (create).</param>
+/// <param name="Details">What it sends or waits for, in words; empty when nothing worth saying.</param>
+/// <param name="Polled">Sent repeatedly until a condition holds.</param>
+/// <param name="Parameters">The values it sends, by name (such as <c>minimum</c>, <c>target</c>, <c>maximum</c>, <c>imageId</c>); empty when none worth naming.</param>
+/// <param name="Text">The call as one line, as people read it.</param>
+public sealed record PreviewApiCall(string Service, string? Method, string? Route, string? Action, string? Target, string Details, bool Polled,
+    IReadOnlyDictionary<string, object> Parameters, string Text)
+{
+    /// <inheritdoc cref="Text"/>
+    public override string ToString() => Text;
+}

@@ -79,5 +79,6 @@ internal sealed record CreateGroupOperation : Operation
     }
 
     public override IReadOnlyList<ApiCall> ApiCalls(DryRunContext names) =>
-        [ApiCall.SpotCollection(SpotApi.CreateGroup, $"name {GroupName}, capacity {Capacity}, imageId {ImageId}")];
+        [ApiCall.SpotCollection(SpotApi.CreateGroup, $"name {GroupName}, capacity {Capacity}, imageId {ImageId}")
+            .With(("name", GroupName), ("minimum", Capacity.Minimum), ("target", Capacity.Target), ("maximum", Capacity.Maximum), ("unit", Capacity.Unit), ("imageId", ImageId))];
 }

@@ -17,5 +17,5 @@ internal sealed record RenameGroupOperation : GroupOperation
         return new JsonObject { ["groupId"] = groupId };
     }
 
-    public override IReadOnlyList<ApiCall> ApiCalls(DryRunContext names) => [ApiCall.Spot(SpotApi.RenameGroup, DryRunId(names), "name " + NewName)];
+    public override IReadOnlyList<ApiCall> ApiCalls(DryRunContext names) => [ApiCall.Spot(SpotApi.RenameGroup, DryRunId(names), "name " + NewName).With(("name", NewName))];
 }

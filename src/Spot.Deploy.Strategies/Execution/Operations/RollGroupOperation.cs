@@ -98,7 +98,8 @@ internal sealed record RollGroupOperation : Operation
         }
 
         calls.Add(ApiCall.Spot(SpotApi.StartRoll, GroupId, string.Create(CultureInfo.InvariantCulture,
-            $"batchSizePercentage {BatchSizePercentage}, gracePeriod {GracePeriodSeconds}{(HealthCheckType is null ? string.Empty : ", healthCheckType " + HealthCheckType)}")));
+            $"batchSizePercentage {BatchSizePercentage}, gracePeriod {GracePeriodSeconds}{(HealthCheckType is null ? string.Empty : ", healthCheckType " + HealthCheckType)}"))
+            .With([("batchSizePercentage", BatchSizePercentage), ("gracePeriod", GracePeriodSeconds), .. HealthCheckType is null ? Array.Empty<(string, object)>() : [("healthCheckType", HealthCheckType)]]));
         calls.Add(ApiCall.Spot(SpotApi.GetRoll, GroupId, "until finished", polled: true));
         return calls;
     }

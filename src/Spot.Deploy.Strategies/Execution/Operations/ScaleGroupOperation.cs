@@ -75,7 +75,8 @@ internal sealed record ScaleGroupOperation : GroupOperation
         var id = DryRunId(names);
         var calls = new List<ApiCall>
         {
-            ApiCall.Spot(SpotApi.UpdateCapacity, id, string.Create(CultureInfo.InvariantCulture, $"capacity minimum {To.Minimum}, target {To.Target}, maximum {To.Maximum}")),
+            ApiCall.Spot(SpotApi.UpdateCapacity, id, string.Create(CultureInfo.InvariantCulture, $"capacity minimum {To.Minimum}, target {To.Target}, maximum {To.Maximum}"))
+                .With(("minimum", To.Minimum), ("target", To.Target), ("maximum", To.Maximum)),
         };
         if (!Wait)
         {

@@ -40,5 +40,6 @@ internal sealed record SetImageOperation : Operation
     }
 
     public override IReadOnlyList<ApiCall> ApiCalls(DryRunContext names) =>
-        [ApiCall.Spot(SpotApi.SetImage, GroupId, (UsesImagesList ? "compute.launchSpecification.images " : "compute.launchSpecification.imageId ") + string.Join(", ", ImageIds))];
+        [ApiCall.Spot(SpotApi.SetImage, GroupId, (UsesImagesList ? "compute.launchSpecification.images " : "compute.launchSpecification.imageId ") + string.Join(", ", ImageIds))
+            .With(UsesImagesList ? ("images", ImageIds) : ("imageId", ImageIds[0]))];
 }

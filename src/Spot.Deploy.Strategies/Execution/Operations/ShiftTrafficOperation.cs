@@ -30,6 +30,7 @@ internal sealed record ShiftTrafficOperation : RouteOperation
         {
             Describe(route.Production),
             Modify(route.Production, string.Create(CultureInfo.InvariantCulture,
-                $"forward {route.StageTargetGroupArn} weight {Weights.NewWeight}, {route.ProductionTargetGroupArn} weight {Weights.OldWeight}")),
+                $"forward {route.StageTargetGroupArn} weight {Weights.NewWeight}, {route.ProductionTargetGroupArn} weight {Weights.OldWeight}"))
+                .With(("forward", Forward((route.StageTargetGroupArn, Weights.NewWeight), (route.ProductionTargetGroupArn, Weights.OldWeight)))),
         })];
 }

@@ -26,7 +26,7 @@ internal sealed record SwapRoutesOperation : RouteOperation
         {
             Describe(route.Production),
             Describe(route.Stage),
-            Modify(route.Production, "forward " + route.StageTargetGroupArn),
-            Modify(route.Stage, "forward " + route.ProductionTargetGroupArn),
+            Modify(route.Production, "forward " + route.StageTargetGroupArn).With(("forward", Forward((route.StageTargetGroupArn, 1)))),
+            Modify(route.Stage, "forward " + route.ProductionTargetGroupArn).With(("forward", Forward((route.ProductionTargetGroupArn, 1)))),
         })];
 }
