@@ -58,23 +58,6 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     /// <summary>The outcome once finished (succeeded or rolled back explicitly); null before.</summary>
     public DeploymentResult? Result => _result;
 
-    private void RequireBakePoint(CompiledDeployment compiled)
-    {
-        CloudWatchChecks.Require(Options.BakeAnalysis, Services);
-        if ((Options.Bake is not null || Options.BakeAnalysis is not null) && !compiled.Stages.Any(s => s.GateBefore))
-        {
-            throw new Planning.DeploymentValidationException("Bake",
-                $"a {compiled.Strategy} deployment has no stage to bake before; bakes run between canary phases and before Blue/Green traffic steps and the swap.");
-        }
-
-        PauseRules.Require(Options, Services, compiled);
-        if (Options.BackgroundAnalysis is not null && !compiled.Stages.Any(s => s.GateBefore))
-        {
-            throw new Planning.DeploymentValidationException("BackgroundAnalysis",
-                $"a {compiled.Strategy} deployment has no stage after its new version is up; a background analysis runs through canary phases and Blue/Green traffic steps.");
-        }
-    }
-
     /// <summary>
     /// Dry run: reads the account (groups, AMI, routes), plans, and returns every step and API call with all
     /// numbers, without changing anything and without locking the app.
@@ -86,7 +69,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
     {
         Options.Validate();
         var compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
-        RequireBakePoint(compiled);
+        StagePointRules.Require(Options, Services, compiled);
         return Preview(compiled, Options.SteadyState.RequireTargetGroupHealth && Services.Aws is not null);
     }
 
@@ -137,7 +120,7 @@ public abstract class Deployment : IAsyncDisposable, IDisposable
             // One story per app: with the lock held, an unfinished deployment in the journal is one whose process is gone.
             var latest = await AppStory.EnsureNoneUnfinishedAsync(Services, appName, cancellationToken).ConfigureAwait(false);
             compiled = await CompileAsync(cancellationToken).ConfigureAwait(false);
-            RequireBakePoint(compiled);
+            StagePointRules.Require(Options, Services, compiled);
             _run = await DeploymentRun.StartAsync(Services, Options, compiled, id, latest, cancellationToken).ConfigureAwait(false);
         }
         catch

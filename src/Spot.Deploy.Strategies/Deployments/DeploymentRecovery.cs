@@ -115,6 +115,7 @@ public sealed class DeploymentRecovery
     {
         Options.Validate();
         CloudWatchChecks.Require(Options.BakeAnalysis, Services);
+        CloudWatchChecks.Require(Options.BackgroundAnalysis, Services);
         var record = await LoadAsync(deploymentId, cancellationToken).ConfigureAwait(false);
         if (await FinishedAsync(record, rollback: false, cancellationToken).ConfigureAwait(false) is { } finished)
         {
