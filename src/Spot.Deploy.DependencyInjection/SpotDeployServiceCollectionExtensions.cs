@@ -248,6 +248,7 @@ public static class SpotDeployServiceCollectionExtensions
         ElasticLoadBalancingEndpoint = o.ElasticLoadBalancingEndpoint,
         SystemsManagementEndpoint = o.SystemsManagementEndpoint,
         CloudWatchEndpoint = o.CloudWatchEndpoint,
+        CloudWatchRequestsPerSecond = o.CloudWatchRequestsPerSecond,
         AttemptTimeout = o.AttemptTimeout,
         MaxRetries = o.MaxRetries,
         RetryBaseDelay = o.RetryBaseDelay,

@@ -327,7 +327,8 @@ public sealed class AddSpotDeployTests : IDisposable
             {
                 _ when type == typeof(string) => "value-" + number,
                 _ when type == typeof(int) => number,
-                _ when type == typeof(TimeSpan) => TimeSpan.FromSeconds(number),
+                _ when type == typeof(double) => number + 0.5,
+                _ when type == typeof(TimeSpan) => TimeSpan.FromMilliseconds((number * 1000) + 7), // never a round default
                 _ when type == typeof(Uri) => new Uri($"http://127.0.0.1:{number}/"),
                 _ when type == typeof(TimeProvider) => new VirtualClock(),
                 _ when type == typeof(SpotRateLimiter) => new SpotRateLimiter(number, TimeProvider.System),

@@ -51,7 +51,10 @@ internal sealed class AwsHarness : IAsyncDisposable
         return new AwsHarness(clock, emulator);
     }
 
-    /// <summary>A client of the emulator (other keys to test refusals); no retries, so a refusal surfaces at once.</summary>
+    /// <summary>
+    /// A client of the emulator (other keys to test refusals); no retries, so a refusal surfaces at once, and no CloudWatch
+    /// pacing, whose waits would run on a clock nobody advances here (the pacer has its own tests).
+    /// </summary>
     public AwsConnection Connect(string accessKey = AccessKey, string secretKey = SecretKey) => new(_http, new AwsConnectionOptions
     {
         Region = Region,
@@ -63,6 +66,7 @@ internal sealed class AwsHarness : IAsyncDisposable
         CloudWatchEndpoint = Emulator.CloudWatchEndpoint,
         TimeProvider = Clock,
         MaxRetries = 0,
+        CloudWatchRequestsPerSecond = 0,
         RandomSeed = 7,
     });
 
