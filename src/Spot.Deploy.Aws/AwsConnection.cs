@@ -118,10 +118,10 @@ public sealed class AwsConnection : IDisposable
             ssmRetry = AwsSdkRetry.ForReads(effective, log);
         }
 
-        var transport = new AwsQueryTransport(httpClient, effective, credentials, log);
+        var transport = new AwsQueryTransport(httpClient, effective, credentials, log, new CloudWatchPacer(effective.CloudWatchRequestsPerSecond, effective.TimeProvider));
         Images = new AmiResolver(ec2, ec2Retry, ssm, ssmRetry, effective.TimeProvider);
         Traffic = new TrafficRouter(transport, effective.TimeProvider);
-        CloudWatch = new CloudWatchClient(transport, new CloudWatchPacer(effective.CloudWatchRequestsPerSecond, effective.TimeProvider));
+        CloudWatch = new CloudWatchClient(transport);
     }
 
     /// <summary>The effective settings (region filled from the environment when it was not set).</summary>

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "AWS {Action}: retry {Retry} in {DelayMs} ms after {Reason}")]
     public static partial void Retrying(ILogger logger, string action, int retry, long delayMs, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Information, Message = "CloudWatch throttled this account: pacing this connection's CloudWatch calls to {PerSecond:0.##} a second, back to {ConfiguredPerSecond:0.##} within {RecoverySeconds} s")]
+    public static partial void CloudWatchPaceDecreased(ILogger logger, double perSecond, double configuredPerSecond, long recoverySeconds);
 }

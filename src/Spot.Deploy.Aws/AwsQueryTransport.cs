@@ -24,10 +24,17 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _reads;
     private readonly ResiliencePipeline _writes;
+    private readonly CloudWatchPacer? _cloudWatchPacer;
 
-    internal AwsQueryTransport(HttpClient http, AwsConnectionOptions options, AwsCredentialSource credentials, ILogger logger)
+    /// <param name="http">The HTTP client.</param>
+    /// <param name="options">The connection's settings.</param>
+    /// <param name="credentials">Signs every attempt.</param>
+    /// <param name="logger">Calls, failures, retries and pace changes.</param>
+    /// <param name="cloudWatchPacer">Paces every CloudWatch attempt (retries too) and learns from its <c>Throttling</c>; null: none.</param>
+    internal AwsQueryTransport(HttpClient http, AwsConnectionOptions options, AwsCredentialSource credentials, ILogger logger, CloudWatchPacer? cloudWatchPacer = null)
     {
         _http = http;
+        _cloudWatchPacer = cloudWatchPacer;
         _options = options;
         _credentials = credentials;
         _logger = logger;
@@ -54,7 +61,25 @@ internal sealed class AwsQueryTransport : IAwsQueryTransport
                 async (ctx, _) =>
                 {
                     attempt++;
-                    return await SendOnceAsync(service, action, body, attempt, ctx.CancellationToken).ConfigureAwait(false);
+                    var pacer = service == AwsService.CloudWatch ? _cloudWatchPacer : null;
+                    if (pacer is not null)
+                    {
+                        await pacer.WaitTurnAsync(ctx.CancellationToken).ConfigureAwait(false);
+                    }
+
+                    try
+                    {
+                        return await SendOnceAsync(service, action, body, attempt, ctx.CancellationToken).ConfigureAwait(false);
+                    }
+                    catch (AwsApiException e) when (pacer is not null && e.IsThrottling)
+                    {
+                        if (pacer.Throttled() is { } slower)
+                        {
+                            Log.CloudWatchPaceDecreased(_logger, slower, pacer.ConfiguredPerSecond, (long)CloudWatchPacer.Recovery.TotalSeconds);
+                        }
+
+                        throw;
+                    }
                 },
                 context,
                 0).ConfigureAwait(false);

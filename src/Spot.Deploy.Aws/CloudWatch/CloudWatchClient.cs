@@ -21,13 +21,12 @@ public class CloudWatchClient
     private const AwsService Service = AwsService.CloudWatch;
 
     private readonly IAwsQueryTransport? _transport;
-    private readonly CloudWatchPacer? _pacer;
 
-    internal CloudWatchClient(IAwsQueryTransport transport, CloudWatchPacer? pacer = null)
+    /// <param name="transport">Sends the calls; the connection's transport paces every CloudWatch attempt (<see cref="CloudWatchPacer"/>).</param>
+    internal CloudWatchClient(IAwsQueryTransport transport)
     {
         ArgumentNullException.ThrowIfNull(transport);
         _transport = transport;
-        _pacer = pacer;
     }
 
     /// <summary>For substitutes in tests (a mocking library or a subclass); its methods must be overridden.</summary>
@@ -62,7 +61,6 @@ public class CloudWatchClient
                     .AddIfNotNull("AlarmNamePrefix", alarmNamePrefix)
                     .AddMemberList("AlarmTypes", ["CompositeAlarm", "MetricAlarm"])
                     .AddIfNotNull("NextToken", token);
-                await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
                 var root = await transport.SendAsync(Service, "DescribeAlarms", parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
                 var result = Result(root, "DescribeAlarms");
                 alarms.AddRange(result.Members("MetricAlarms").Select(a => Alarm(a, composite: false)));
@@ -96,7 +94,6 @@ public class CloudWatchClient
         do
         {
             var parameters = new QueryParameters().AddRange(query).AddIfNotNull("NextToken", token);
-            await WaitTurnAsync(cancellationToken).ConfigureAwait(false);
             var root = await transport.SendAsync(Service, "GetMetricData", parameters.ToList(), isMutating: false, cancellationToken).ConfigureAwait(false);
             var result = Result(root, "GetMetricData");
             foreach (var member in result.Members("MetricDataResults"))
@@ -157,8 +154,4 @@ public class CloudWatchClient
         alarm.Date("StateUpdatedTimestamp"),
         alarm.NonEmptyString("MetricName"),
         alarm.NonEmptyString("Namespace"));
-
-    /// <summary>Waits for the connection's pace (<see cref="AwsConnectionOptions.CloudWatchRequestsPerSecond"/>) before a call.</summary>
-    private Task WaitTurnAsync(CancellationToken cancellationToken) =>
-        _pacer is null ? Task.CompletedTask : _pacer.WaitTurnAsync(cancellationToken);
 }

@@ -27,7 +27,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
 
     private VirtualClock _time = new(new DateTimeOffset(2026, 11, 21, 12, 0, 0, TimeSpan.Zero)) { AutoAdvanceLimit = TimeSpan.FromMinutes(5) };
 
-    private AwsQueryTransport Transport(Action<AwsConnectionOptions>? configure = null)
+    private AwsQueryTransport Transport(Action<AwsConnectionOptions>? configure = null, CloudWatchPacer? pacer = null)
     {
         var options = new AwsConnectionOptions
         {
@@ -42,7 +42,7 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         };
         configure?.Invoke(options);
         options.Validate();
-        return new AwsQueryTransport(_http, options, new AwsCredentialSource(options), _log);
+        return new AwsQueryTransport(_http, options, new AwsCredentialSource(options), _log, pacer);
     }
 
     private static List<KeyValuePair<string, string>> FormOf(string body)
@@ -146,6 +146,27 @@ public sealed class AwsQueryTransportTests : IAsyncLifetime
         _server.Requests.Should().HaveCount(3);
         _time.Elapsed.Should().BeGreaterThan(TimeSpan.Zero, "backoff waits between attempts");
         _log.Lines.Should().Contain(l => l.Contains("Throttling", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Send_CloudWatchThrottling_EveryAttemptTakesATurn_AndThePaceDrops_ElbCallsAreNotPaced()
+    {
+        var calls = 0;
+        _server.Handler = request => request.Body.Contains("Action=DescribeAlarms", StringComparison.Ordinal) && Interlocked.Increment(ref calls) < 3
+            ? new ScriptedResponse(400, "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>req-t</RequestId></ErrorResponse>")
+            : new ScriptedResponse(200, request.Body.Contains("Action=DescribeAlarms", StringComparison.Ordinal)
+                ? "<DescribeAlarmsResponse><DescribeAlarmsResult/></DescribeAlarmsResponse>"
+                : DescribeRulesEmpty);
+        var pacer = new CloudWatchPacer(9, _time);
+        var transport = Transport(o => o.CloudWatchEndpoint = _server.BaseAddress, pacer);
+
+        await transport.SendAsync(AwsService.CloudWatch, "DescribeAlarms", [], false, default);
+        await transport.SendAsync(AwsService.ElasticLoadBalancingV2, "DescribeRules", [], false, default);
+
+        _server.Requests.Should().HaveCount(4);
+        pacer.Turns.Should().Be(3, "the two retries waited their turns too; the ELBv2 call did not take one");
+        pacer.CurrentPerSecond.Should().BeLessThan(9 * CloudWatchPacer.Decrease + 0.5);
+        _log.Lines.Should().Contain(l => l.Contains("pacing this connection's CloudWatch calls to 6.3 a second", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -5,15 +5,11 @@ namespace Spot.Deploy.Aws.Tests.Transport;
 /// <summary>
 /// <see cref="CloudWatchPacer"/>: the CloudWatch calls of one connection are spaced to its
 /// <see cref="AwsConnectionOptions.CloudWatchRequestsPerSecond"/>, so many deployments' analyses queue in the process
-/// instead of bursting into CloudWatch's per-account limit. A clock that moves only when the test says shows each turn.
+/// instead of bursting into CloudWatch's per-account limit, and a <c>Throttling</c> slows the pace for a minute. A clock
+/// that moves only when the test says shows each turn. (The transport's use of it: AwsQueryTransportTests.)
 /// </summary>
 public sealed class CloudWatchPacingTests
 {
-    private const string Ns = "http://monitoring.amazonaws.com/doc/2010-08-01/";
-
-    private static readonly string Alarms =
-        $"""<DescribeAlarmsResponse xmlns="{Ns}"><DescribeAlarmsResult><MetricAlarms><member><AlarmName>a</AlarmName><StateValue>OK</StateValue></member></MetricAlarms></DescribeAlarmsResult></DescribeAlarmsResponse>""";
-
     [Fact]
     public async Task TwentyTurnsAtOnce_AtNinePerSecond_AreOneNinthOfASecondApart_NeverTenInASecond()
     {
@@ -34,52 +30,95 @@ public sealed class CloudWatchPacingTests
     }
 
     [Fact]
-    public async Task TheClient_SendsASecondCall_OnlyWhenItsTurnComes()
+    public async Task ASecondTurn_AtTwoPerSecond_ComesHalfASecondAfterTheFirst()
     {
         var clock = new VirtualClock();
-        var transport = new FakeQueryTransport().Respond("DescribeAlarms", Alarms);
-        var client = new CloudWatchClient(transport, new CloudWatchPacer(2, clock));
+        var pacer = new CloudWatchPacer(2, clock);
 
-        await client.DescribeAlarmsAsync(["a"], null);
-        var second = client.DescribeAlarmsAsync(["a"], null);
-        transport.CallsTo("DescribeAlarms").Should().HaveCount(1);
+        (await pacer.WaitTurnAsync(CancellationToken.None)).Should().Be(TimeSpan.Zero);
+        var second = pacer.WaitTurnAsync(CancellationToken.None);
         clock.Advance(TimeSpan.FromMilliseconds(499));
-        transport.CallsTo("DescribeAlarms").Should().HaveCount(1, "half a second has not passed");
+        second.IsCompleted.Should().BeFalse("half a second has not passed");
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        await second;
 
-        transport.CallsTo("DescribeAlarms").Should().HaveCount(2);
+        (await second).Should().Be(TimeSpan.FromMilliseconds(500));
     }
 
     [Fact]
-    public async Task ZeroDoesNotPace()
+    public void ZeroDoesNotPace_NorAdapt()
     {
         var clock = new VirtualClock();
-        var transport = new FakeQueryTransport().Respond("DescribeAlarms", Alarms);
-        var client = new CloudWatchClient(transport, new CloudWatchPacer(0, clock));
+        var pacer = new CloudWatchPacer(0, clock);
 
-        var calls = Enumerable.Range(0, 20).Select(_ => client.DescribeAlarmsAsync(["a"], null)).ToList();
+        var turns = Enumerable.Range(0, 20).Select(_ => pacer.WaitTurnAsync(CancellationToken.None)).ToList();
 
-        calls.Should().OnlyContain(c => c.IsCompleted);
-        await Task.WhenAll(calls);
+        turns.Should().OnlyContain(t => t.IsCompletedSuccessfully && t.Result == TimeSpan.Zero);
+        pacer.Throttled().Should().BeNull();
         clock.Elapsed.Should().Be(TimeSpan.Zero);
     }
 
     [Fact]
-    public async Task AWaitingCall_IsCancellable()
+    public async Task AWaitingTurn_IsCancellable()
     {
         var clock = new VirtualClock();
-        var transport = new FakeQueryTransport().Respond("DescribeAlarms", Alarms);
-        var client = new CloudWatchClient(transport, new CloudWatchPacer(1, clock));
-        await client.DescribeAlarmsAsync(["a"], null);
+        var pacer = new CloudWatchPacer(1, clock);
+        await pacer.WaitTurnAsync(CancellationToken.None);
         using var cancel = new CancellationTokenSource();
 
-        var waiting = client.DescribeAlarmsAsync(["a"], null, cancel.Token);
+        var waiting = pacer.WaitTurnAsync(cancel.Token);
         waiting.IsCompleted.Should().BeFalse();
         await cancel.CancelAsync();
 
         await waiting.Invoking(w => w).Should().ThrowAsync<OperationCanceledException>();
-        transport.CallsTo("DescribeAlarms").Should().HaveCount(1);
+    }
+
+    [Fact]
+    public void Throttled_DropsThePaceToSevenTenths_OnceASecond_ThenItClimbsBackWithinAMinute()
+    {
+        var clock = new VirtualClock();
+        var pacer = new CloudWatchPacer(10, clock);
+
+        pacer.Throttled().Should().Be(7);
+        pacer.Throttled().Should().BeNull("refusals of calls in flight together are one signal");
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        pacer.Throttled().Should().BeNull();
+        pacer.CurrentPerSecond.Should().BeApproximately(7 + (3 * 0.999 / 60), 1e-9);
+
+        clock.Advance(TimeSpan.FromSeconds(30) - TimeSpan.FromMilliseconds(999));
+        pacer.CurrentPerSecond.Should().BeApproximately(8.5, 1e-9, "half-way back after half a minute");
+        clock.Advance(TimeSpan.FromSeconds(30));
+        pacer.CurrentPerSecond.Should().Be(10);
+    }
+
+    [Fact]
+    public void Throttled_Repeatedly_NeverPacesBelowATenth()
+    {
+        var clock = new VirtualClock();
+        var pacer = new CloudWatchPacer(10, clock);
+
+        for (var i = 0; i < 30; i++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            pacer.Throttled();
+        }
+
+        pacer.CurrentPerSecond.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task AfterAThrottle_TurnsAreSpacedAtTheLowerPace()
+    {
+        var clock = new VirtualClock();
+        var pacer = new CloudWatchPacer(10, clock);
+        pacer.Throttled();
+
+        await pacer.WaitTurnAsync(CancellationToken.None);
+        var second = pacer.WaitTurnAsync(CancellationToken.None);
+        clock.Advance(TimeSpan.FromMilliseconds(140));
+
+        second.IsCompleted.Should().BeFalse("at 7 a second turns are 1/7 s apart, not 1/10");
+        clock.Advance(TimeSpan.FromMilliseconds(3));
+        (await second).Should().Be(TimeSpan.FromTicks((long)Math.Ceiling(TimeSpan.TicksPerSecond / 7.0)));
     }
 
     [Theory]
