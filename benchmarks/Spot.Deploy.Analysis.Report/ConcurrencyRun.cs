@@ -17,7 +17,8 @@ internal sealed record ConcurrencyResult(
     int Throttled,
     int DescribeAlarms,
     int GetMetricData,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed,
+    IReadOnlyList<string> SurfacedDetails);
 
 /// <summary>
 /// Many canaries at once, each of its own app behind its own target group, on one emulator whose CloudWatch enforces a
@@ -32,7 +33,7 @@ internal static class ConcurrencyRun
     private const string OldImage = "ami-0000000000000aaa1";
     private const string NewImage = "ami-0000000000000bbb2";
 
-    public static async Task<ConcurrencyResult> MeasureAsync(int deployments, int cloudWatchPerSecond, TimeSpan interval, int measurements)
+    public static async Task<ConcurrencyResult> MeasureAsync(int deployments, int cloudWatchPerSecond, double pace, TimeSpan interval, int measurements)
     {
         await using var emulator = await SpotDeployEmulator.StartAsync(new EmulatorOptions
         {
@@ -54,6 +55,7 @@ internal static class ConcurrencyRun
             Ec2Endpoint = emulator.Ec2Endpoint,
             ElasticLoadBalancingEndpoint = emulator.ElasticLoadBalancingEndpoint,
             CloudWatchEndpoint = emulator.CloudWatchEndpoint,
+            CloudWatchRequestsPerSecond = pace,
         });
         var services = new DeploymentServices(spot, aws, new InMemoryDeploymentJournal(), new InProcessAppLock());
         var state = emulator.State;
@@ -73,16 +75,18 @@ internal static class ConcurrencyRun
         var elapsed = DateTimeOffset.UtcNow - started;
         var cloudWatch = emulator.Calls.All.Where(c => c.Service == "monitoring").ToList();
         var measured = results.SelectMany(r => r.Measured).ToList();
+        var surfaced = measured.Where(m => m.Verdict == MeasurementVerdict.Inconclusive && m.Detail.Contains("CloudWatch", StringComparison.Ordinal)).ToList();
         return new ConcurrencyResult(
             deployments,
             results.Count(r => r.Succeeded),
             measured.Count,
-            measured.Count(m => m.Verdict == MeasurementVerdict.Inconclusive && m.Detail.Contains("CloudWatch", StringComparison.Ordinal)),
+            surfaced.Count,
             cloudWatch.Count,
             cloudWatch.Count(c => c.Status == 400),
             cloudWatch.Count(c => c.Action == "DescribeAlarms" && c.Status == 200),
             cloudWatch.Count(c => c.Action == "GetMetricData" && c.Status == 200),
-            elapsed);
+            elapsed,
+            surfaced.Select(m => m.Detail).Distinct(StringComparer.Ordinal).Take(3).ToList());
     }
 
     private static async Task<(bool, List<MeasurementEvent>)> RunOneAsync(

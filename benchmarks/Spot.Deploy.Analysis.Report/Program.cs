@@ -2,8 +2,9 @@ using System.Globalization;
 using Spot.Deploy.ReactionReport;
 
 // dotnet run -c Release --project benchmarks/Spot.Deploy.Analysis.Report -- [runs per kind] [seed]
-// dotnet run -c Release --project benchmarks/Spot.Deploy.Analysis.Report -- concurrency [deployments] [CloudWatch calls per second]
-//   Defaults 100 and 9 (CloudWatch's DescribeAlarms quota; the emulator applies it to every action). See ConcurrencyRun.
+// dotnet run -c Release --project benchmarks/Spot.Deploy.Analysis.Report -- concurrency [deployments] [CloudWatch calls per second] [pace]
+//   Defaults 100, 9 (CloudWatch's DescribeAlarms quota; the emulator applies it to every action) and 9 (the connection's
+//   CloudWatchRequestsPerSecond; 0: no pacing). See ConcurrencyRun.
 //   Exit 0 when every deployment succeeded and no measurement was inconclusive because CloudWatch refused it.
 // Defaults: 8 runs, seed 14. For a bake and for a background analysis, measured every minute, a canary's new build goes
 // bad (the emulator answers all its requests with 5xx from then on) at a virtual time drawn within a measurement

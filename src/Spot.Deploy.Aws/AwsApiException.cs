@@ -11,7 +11,7 @@ public class AwsApiException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public AwsApiException(HttpStatusCode statusCode, string? errorCode, string? errorMessage, string? requestId, string service, string action, Exception? innerException = null)
-        : base(Describe(statusCode, errorCode, errorMessage, requestId, service, action), innerException)
+        : base(Describe(statusCode, errorCode, errorMessage ?? (innerException as TimeoutException)?.Message, requestId, service, action), innerException)
     {
         StatusCode = statusCode;
         ErrorCode = errorCode;
@@ -79,7 +79,7 @@ public class AwsApiException : Exception
 
         if (errorCode is not null || errorMessage is not null)
         {
-            text += ": " + (errorCode ?? "Error") + (errorMessage is null ? string.Empty : " " + errorMessage);
+            text += ": " + string.Join(' ', new[] { errorCode, errorMessage }.Where(part => part is not null));
         }
 
         if (requestId is not null)
