@@ -24,9 +24,9 @@ internal sealed record PauseChoice(bool Pause, bool Approve, TimeSpan? Timeout, 
             return null;
         }
 
-        if (strategy is "basic" or "roll")
+        if (strategy is "roll")
         {
-            throw new CliUsageException($"{Flag} is for canary and bluegreen deployments: a {strategy} deployment has no stage to pause before");
+            throw new CliUsageException($"{Flag} is for basic, canary and bluegreen deployments: a {strategy} deployment has no stage to pause before");
         }
 
         return new PauseOptions { Timeout = Timeout, DefaultVerdict = DefaultVerdict };

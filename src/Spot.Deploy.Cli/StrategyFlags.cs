@@ -10,7 +10,7 @@ namespace Spot.Deploy.Cli;
 internal static class StrategyFlags
 {
     private static readonly string[] Revisions = ["basic", "canary"];
-    private static readonly string[] Gated = ["canary", "bluegreen"];
+    private static readonly string[] Gated = ["basic", "canary", "bluegreen"];
     private static readonly string[] NewGroup = ["basic", "canary", "bluegreen"];
 
     private static readonly Dictionary<string, string[]> AppliesTo = new(StringComparer.Ordinal)

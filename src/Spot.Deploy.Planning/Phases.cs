@@ -173,10 +173,20 @@ public sealed record PhasePlan
 public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Phases)
 {
     /// <summary>
+    /// When set, the final phase's downsizing of the previous group is a stage of its own, <c>downsize previous</c>,
+    /// with a gate before it (ours): the new group is watched at its full size — baked, analysed, paused or approved —
+    /// while the previous group still runs untouched, so a rollback then only removes the new group. The engine sets it
+    /// for a Basic deployment given a bake, an analysis, a pause or a gate (a Basic deployment otherwise has no stage
+    /// after its new version is up). No effect without a previous group.
+    /// </summary>
+    public bool WatchBeforeDownsize { get; init; }
+
+    /// <summary>
     /// The stages, computed from <see cref="Setup"/> and <see cref="Phases"/>: stage 0 <c>setup</c> (no gate)
     /// holds the setup's create and scale steps; then one stage per phase, <c>phase {i} of {n} ({step})</c>,
-    /// with a gate before every phase but the first. The setup's deletes (leftovers, surplus empty groups)
-    /// are clean-up steps at the end of the last stage (ours): a rollback at any earlier point finds every
+    /// with a gate before every phase but the first (and, with <see cref="WatchBeforeDownsize"/>, the final phase's
+    /// previous-group steps in a gated stage <c>downsize previous</c>). The setup's deletes (leftovers, surplus empty
+    /// groups) are clean-up steps at the end of the last stage (ours): a rollback at any earlier point finds every
     /// group where it was.
     /// </summary>
     public IReadOnlyList<PlanStage> Stages
@@ -201,12 +211,36 @@ public sealed record DeploymentPlan(SetupPlan Setup, IReadOnlyList<PhasePlan> Ph
             for (var i = 0; i < Phases.Count; i++)
             {
                 var phase = Phases[i];
-                stages.Add((string.Create(CultureInfo.InvariantCulture, $"phase {i + 1} of {Phases.Count} ({phase.Step.Describe(Setup.Weights)})"), i > 0, [.. phase.Steps]));
+                var name = string.Create(CultureInfo.InvariantCulture, $"phase {i + 1} of {Phases.Count} ({phase.Step.Describe(Setup.Weights)})");
+                var firstOfPrevious = WatchBeforeDownsize && phase.IsFinal ? FirstPreviousGroupStep(phase.Steps) : -1;
+                if (firstOfPrevious > 0)
+                {
+                    stages.Add((name, i > 0, [.. phase.Steps.Take(firstOfPrevious)]));
+                    stages.Add(("downsize previous", true, [.. phase.Steps.Skip(firstOfPrevious)]));
+                }
+                else
+                {
+                    stages.Add((name, i > 0, [.. phase.Steps]));
+                }
             }
 
             stages[^1].Steps.AddRange(cleanup);
             return stages.ConvertAll(static s => new PlanStage(s.Name, s.GateBefore, s.Steps.AsReadOnly())).AsReadOnly();
         }
+    }
+
+    /// <summary>The index of the first step on the previous group (a phase's steps grow the new group first), or -1.</summary>
+    private static int FirstPreviousGroupStep(IReadOnlyList<PlanStep> steps)
+    {
+        for (var i = 0; i < steps.Count; i++)
+        {
+            if (steps[i] is ScaleGroupStep { Group.Role: GroupRole.Previous })
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Every step of the deployment in order: exactly the steps of <see cref="Stages"/>, stage after stage.</summary>

@@ -89,13 +89,15 @@ public sealed class AnalysisCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Basic_WithABake_ExitsThree_BeforeAnyChange()
+    public async Task Basic_BadBuild_IsRolledBackByTheBakeAtFullSize_BeforeThePreviousGroupIsDownsized()
     {
-        var run = await CliRun.RunAsync("deploy", "basic", "--app", "web", "--emulator", "--bake", "5m");
+        _errorRate = "0.25";
 
-        run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain("--bake does not apply to basic (only to canary, bluegreen)");
-        run.Sandboxes.SelectMany(s => s.Emulator.Calls.Mutating).Should().BeEmpty();
-        _metrics.Requests.Should().BeEmpty();
+        var run = await CliRun.RunAsync("deploy", "basic", "--app", "web", "--emulator", "--bake", "3m", "--analysis", AnalysisFile());
+
+        run.ExitCode.Should().Be(ExitCodes.RolledBack, run.Output + run.Error);
+        run.Output.Should().Contain("bake after phase 1 of 1 (100 %): error-rate #1 FAIL - 0.25 (threshold < 0.05)");
+        run.Output.Should().NotContain("downsize previous", "the stage that downsizes the previous group never started");
+        _metrics.Requests.Should().ContainSingle().Which.Query.Should().Be("?group=web__2");
     }
 }

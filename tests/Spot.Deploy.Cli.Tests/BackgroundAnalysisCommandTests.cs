@@ -84,12 +84,12 @@ public sealed class BackgroundAnalysisCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Basic_WithABackgroundAnalysis_ExitsThree_BeforeAnyChange()
+    public async Task Roll_WithABackgroundAnalysis_ExitsThree_BeforeAnyChange()
     {
-        var run = await CliRun.RunAsync("deploy", "basic", "--app", "web", "--emulator", "--background-analysis", AnalysisFile());
+        var run = await CliRun.RunAsync("deploy", "roll", "--app", "web", "--emulator", "--background-analysis", AnalysisFile());
 
         run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain("--background-analysis does not apply to basic (only to canary, bluegreen)");
+        run.Error.Should().Contain("--background-analysis does not apply to roll (only to basic, canary, bluegreen)");
         run.Sandboxes.SelectMany(s => s.Emulator.Calls.Mutating).Should().BeEmpty();
         _metrics.Requests.Should().BeEmpty();
     }

@@ -10,16 +10,14 @@ public sealed class PauseCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_stateDir, recursive: true);
 
     [Theory]
-    [InlineData("basic", "--pause")]
     [InlineData("roll", "--pause")]
-    [InlineData("basic", "--approve")]
     [InlineData("roll", "--approve")]
     public async Task PauseOrApprove_OnAStrategyWithoutStagesToPauseBefore_IsRefused_NamingTheFlag(string strategy, string flag)
     {
         var run = await CliRun.RunAsync("deploy", strategy, "--app", "web", flag, "--state-dir", _stateDir);
 
         run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain($"{flag} does not apply to {strategy} (only to canary, bluegreen)");
+        run.Error.Should().Contain($"{flag} does not apply to {strategy} (only to basic, canary, bluegreen)");
         run.Sandboxes.Should().BeEmpty("refused before any emulator or cloud is touched");
     }
 

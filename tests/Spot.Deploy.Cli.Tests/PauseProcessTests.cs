@@ -66,7 +66,10 @@ public sealed partial class PauseProcessTests : IDisposable
         using var deploy = CliProcess.Start(
             ["deploy", "canary", "--app", App, "--adopt", "--phase", "50", "--phase", "100", "--image", Sandbox.ImageV2, "--document", document, "--poll-interval", "0.2", flag, .. emulator.EndpointFlags, .. store],
             environment);
-        await deploy.WaitUntilAsync(() => Task.FromResult(deploy.Output.Contains("PAUSED before", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), "the deployment to pause");
+        // The whole PAUSED block: its lines reach the pipe one by one, so waiting only for the first raced the rest.
+        await deploy.WaitUntilAsync(
+            () => Task.FromResult(deploy.Output.Contains("PAUSED before", StringComparison.Ordinal) && deploy.Output.Contains("spot-deploy abort ", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(90), "the deployment to pause and print its commands");
         var id = PromoteLine().Match(deploy.Output).Groups["id"].Value;
         id.Should().StartWith("web-", deploy.Output);
         deploy.Output.Should().Contain($"spot-deploy abort {id} --reason \"<why>\"{string.Concat(store.Select(s => " " + s))}", "the exact commands, with the state flags, are printed");

@@ -11,8 +11,8 @@ public sealed class StrategyFlagCommandTests
     [InlineData("roll", "--traffic-shift", "10,100", "--traffic-shift does not apply to roll (only to bluegreen)")]
     [InlineData("canary", "--batch-size", "50", "--batch-size does not apply to canary (only to roll)")]
     [InlineData("bluegreen", "--grace-period", "300", "--grace-period does not apply to bluegreen (only to roll)")]
-    [InlineData("roll", "--bake", "5m", "--bake does not apply to roll (only to canary, bluegreen)")]
-    [InlineData("basic", "--analysis", "a.json", "--analysis does not apply to basic (only to canary, bluegreen)")]
+    [InlineData("roll", "--bake", "5m", "--bake does not apply to roll (only to basic, canary, bluegreen)")]
+    [InlineData("roll", "--analysis", "a.json", "--analysis does not apply to roll (only to basic, canary, bluegreen)")]
     public async Task FlagOfAnotherStrategy_Refused_NamingIt(string strategy, string flag, string value, string message)
     {
         foreach (var command in new[] { "plan", "deploy" })

@@ -74,6 +74,27 @@ public class DeploymentStagesTests
     }
 
     [Fact]
+    public void Basic_WatchedBeforeDownsize_TheNewGroupGrowsInItsPhase_ThePreviousShrinksInAGatedStageWithTheCleanup()
+    {
+        var plan = PhasePlanner.PlanBasic(Setup()) with { WatchBeforeDownsize = true };
+
+        plan.Stages.Select(s => (s.Name, s.GateBefore, s.Steps.Count)).Should().Equal(
+            ("setup", false, 2), ("phase 1 of 1 (100 %)", false, 1), ("downsize previous", true, 3));
+        plan.Stages[1].Steps.Should().ContainSingle().Which.Should().BeOfType<ScaleGroupStep>().Which.Group.Role.Should().Be(GroupRole.New);
+        plan.Stages[2].Steps[0].Should().BeOfType<ScaleGroupStep>().Which.Group.Role.Should().Be(GroupRole.Previous);
+        plan.Stages[2].Steps.Skip(1).ShouldAll(s => s.IsCleanup);
+        plan.AllSteps().Should().Equal(PhasePlanner.PlanBasic(Setup()).AllSteps(), "the same steps in the same order, only cut in two");
+    }
+
+    [Fact]
+    public void Basic_WatchedBeforeDownsize_WithoutAPreviousGroup_StaysOneStage()
+    {
+        var plan = PhasePlanner.PlanBasic(SetupPlanner.Plan(new SetupRequest("app", [], CapacityRequest.Fixed(1, 2, 3)))) with { WatchBeforeDownsize = true };
+
+        plan.Stages.Select(s => (s.Name, s.GateBefore)).Should().Equal(("setup", false), ("phase 1 of 1 (100 %)", false));
+    }
+
+    [Fact]
     public void Basic_NothingToDelete_NoCleanup()
     {
         var plan = PhasePlanner.PlanBasic(SetupPlanner.Plan(new SetupRequest("app", [Running("app__1", 2)], CapacityRequest.SameAsRunning())));

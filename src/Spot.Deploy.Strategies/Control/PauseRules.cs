@@ -22,8 +22,7 @@ internal static class PauseRules
         var gated = compiled.Stages.Select((s, i) => (s, i)).Where(x => x.s.GateBefore).Select(x => x.i).ToList();
         if (gated.Count == 0)
         {
-            throw new DeploymentValidationException("Pause",
-                $"a {compiled.Strategy} deployment has no stage to pause before; pauses are between canary phases and before Blue/Green traffic steps and the swap.");
+            throw new DeploymentValidationException("Pause", $"{StagePointRules.NoStage(compiled)}; pauses are {StagePointRules.Where}.");
         }
 
         if (pause.Stages.Where(s => !gated.Contains(s)).Select(s => (int?)s).FirstOrDefault() is { } bad)

@@ -197,19 +197,27 @@ public sealed class BackgroundAnalysisTests : ControlFlowTestBase
     }
 
     [Fact]
-    public async Task Basic_HasNoStageForIt_RefusedBeforeAnythingChanges()
+    public async Task Basic_MetricGoesBadOnceTheNewGroupIsUp_RolledBack_ThePreviousGroupNeverResized()
     {
-        SeedRunningRevision();
+        var previous = SeedRunningRevision();
         var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
         request.UseImage(NewImage);
         var check = new ScriptedMetricCheck();
+        var progress = BreachAt("phase 1 of 1 (100 %)", check);
+        var options = Watching(check);
+        options.Bake = TimeSpan.FromMinutes(2);
 
-        var run = () => new BasicDeployment(Services, request, Watching(check)).RunAsync();
+        var run = () => new BasicDeployment(Services, request, options).RunAsync(progress);
 
-        (await run.Should().ThrowAsync<DeploymentValidationException>()).Which.Field.Should().Be("BackgroundAnalysis");
+        var failure = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which;
+        failure.Status.Should().Be(DeploymentStatus.RolledBack, failure.Message);
+        failure.Message.Should().Contain("failed at background analysis: check 'errors' failed with ").And.Contain("0.3 (threshold < 0.05)");
         GroupState().Should().Equal(Started);
-        (await Journal.ListByAppAsync(App)).Should().BeEmpty();
-        check.Reads.Should().BeEmpty();
+        progress.Of<StageStartedEvent>().Select(s => s.Name).Should().Equal("setup", "phase 1 of 1 (100 %)");
+        check.Reads.Should().NotBeEmpty().And.OnlyContain(r => r.Phase == "phase 1 of 1 (100 %)");
+        var failedAt = progress.Of<MeasurementEvent>().Last().Time;
+        Emulator.Calls.Mutating.Where(c => c.Path.Contains(previous, StringComparison.Ordinal)).Should().OnlyContain(c => c.Time >= failedAt,
+            "the previous group ran untouched until the analysis failed");
     }
 
     [Fact]

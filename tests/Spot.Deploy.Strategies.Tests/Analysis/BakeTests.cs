@@ -160,16 +160,69 @@ public sealed class BakeTests : ControlFlowTestBase
     }
 
     [Fact]
-    public async Task Basic_HasNoStageToBakeBefore_RefusedBeforeAnythingChanges()
+    public async Task Basic_BadBuild_FailsTheBakeAtFullSize_BeforeThePreviousGroupIsTouched_AndIsRolledBack()
+    {
+        var previous = SeedRunningRevision();
+        _newErrorRate = 0.2;
+        var progress = new Recorder();
+        var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
+        request.UseImage(NewImage);
+
+        var run = () => new BasicDeployment(Services, request, Baking(ErrorRate())).RunAsync(progress);
+
+        var failure = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which;
+        failure.Status.Should().Be(DeploymentStatus.RolledBack, failure.Message);
+        failure.Message.Should().Contain("bake after phase 1 of 1 (100 %)").And.Contain("check 'error-rate' failed with 0.2 (threshold < 0.05)");
+        GroupState().Should().Equal(Started, "the rollback removed the new group; the previous one never changed");
+        progress.Of<StageStartedEvent>().Select(s => s.Name).Should().Equal("setup", "phase 1 of 1 (100 %)");
+        _metrics.Requests.Should().ContainSingle().Which.Query.Should().Be("?group=web__4&at=100");
+        var failedAt = progress.Of<MeasurementEvent>().Single().Time;
+        Emulator.Calls.Mutating.Where(c => c.Path.Contains(previous, StringComparison.Ordinal)).Should().OnlyContain(c => c.Time >= failedAt,
+            "the previous group ran untouched until the analysis failed (the rollback then only re-asserts its capacity)");
+    }
+
+    [Fact]
+    public async Task Basic_GoodBuild_BakesOnceAtFullSize_ThenDownsizesThePreviousGroup()
     {
         SeedRunningRevision();
+        _newErrorRate = 0.001;
+        var progress = new Recorder();
+        var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
+        request.UseImage(NewImage);
+
+        var result = await new BasicDeployment(Services, request, Baking(ErrorRate())).RunAsync(progress);
+
+        result.Status.Should().Be(DeploymentStatus.Succeeded);
+        GroupState().Should().Equal(Deployed);
+        progress.Of<StageStartedEvent>().Select(s => s.Name).Should().Equal("setup", "phase 1 of 1 (100 %)", "downsize previous");
+        progress.Of<MeasurementEvent>().Select(m => (m.Where, m.Round)).Should().Equal(
+            ("bake after phase 1 of 1 (100 %)", 1), ("bake after phase 1 of 1 (100 %)", 2), ("bake after phase 1 of 1 (100 %)", 3));
+    }
+
+    [Fact]
+    public async Task Basic_WithoutABake_KeepsItsTwoStages()
+    {
+        SeedRunningRevision();
+        var progress = new Recorder();
+        var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
+        request.UseImage(NewImage);
+
+        await new BasicDeployment(Services, request).RunAsync(progress);
+
+        progress.Of<StageStartedEvent>().Select(s => s.Name).Should().Equal("setup", "phase 1 of 1 (100 %)");
+    }
+
+    [Fact]
+    public async Task Basic_FirstDeployment_HasNoPreviousGroupToWatchBeside_RefusedBeforeAnythingChanges()
+    {
         var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
         request.UseImage(NewImage);
 
         var run = () => new BasicDeployment(Services, request, Baking(ErrorRate())).RunAsync();
 
-        (await run.Should().ThrowAsync<DeploymentValidationException>()).Which.Field.Should().Be("Bake");
-        GroupState().Should().Equal(Started);
+        var refusal = (await run.Should().ThrowAsync<DeploymentValidationException>()).Which;
+        refusal.Field.Should().Be("Bake");
+        refusal.Message.Should().Contain("no previous group");
         (await Journal.ListByAppAsync(App)).Should().BeEmpty();
         _metrics.Requests.Should().BeEmpty();
     }

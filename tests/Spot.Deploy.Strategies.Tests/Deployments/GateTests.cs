@@ -38,17 +38,23 @@ public sealed class GateTests : ControlFlowTestBase
     }
 
     [Fact]
-    public async Task Basic_SinglePhase_GateNeverAsked()
+    public async Task Basic_GateAskedOnce_WithTheNewGroupUp_BeforeThePreviousGroupIsDownsized()
     {
         SeedRunningRevision();
-        var gate = new RecordingGate();
+        string[]? whenAsked = null;
+        var gate = new RecordingGate(_ =>
+        {
+            whenAsked = [.. GroupState()];
+            return GateDecision.Approve();
+        });
         var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
         request.UseImage(NewImage);
 
         var result = await new BasicDeployment(Services, request, new DeploymentOptions { Gate = gate }).RunAsync();
 
         result.Status.Should().Be(DeploymentStatus.Succeeded);
-        gate.Asked.Should().BeEmpty();
+        gate.Asked.Select(c => (c.StageName, c.StageIndex)).Should().Equal(("downsize previous", 2));
+        whenAsked.Should().Equal([$"web__3 2/4/6 {OldImage} live=4", $"web__4 2/4/6 {NewImage} live=4"], "both run at full size while the gate decides");
         GroupState().Should().Equal(Deployed);
     }
 

@@ -184,16 +184,45 @@ public sealed class PauseTests : ControlFlowTestBase
     [Fact]
     public async Task Pause_WithNoStageToPauseBefore_IsRefusedBeforeAnythingChanges()
     {
-        SeedRunningRevision();
-        var before = GroupState();
+        // A first Basic deployment: no previous group to keep running while the new one is looked at.
         var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
         request.UseImage(NewImage);
 
         var run = () => new BasicDeployment(Services, request, Paused()).RunAsync();
 
-        (await run.Should().ThrowAsync<DeploymentValidationException>()).Which.Field.Should().Be("Pause");
-        GroupState().Should().Equal(before);
+        var refusal = (await run.Should().ThrowAsync<DeploymentValidationException>()).Which;
+        refusal.Field.Should().Be("Pause");
+        refusal.Message.Should().Contain("no previous group");
+        GroupState().Should().BeEmpty();
         (await Journal.ListByAppAsync(App)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Basic_PausesWithBothGroupsAtFullSize_AbortRemovesOnlyTheNewGroup()
+    {
+        SeedRunningRevision();
+        var request = new BasicDeploymentRequest { AppName = App, Document = Document() };
+        request.UseImage(NewImage);
+        string[]? whenPaused = null;
+        var progress = Deciding(ControlAction.Abort, "latency doubled");
+        var decide = progress.OnEvent!;
+        progress.OnEvent = e =>
+        {
+            if (e is PausedEvent)
+            {
+                whenPaused = [.. GroupState()];
+            }
+
+            decide(e);
+        };
+
+        var run = () => new BasicDeployment(Services, request, Paused()).RunAsync(progress);
+
+        var failure = (await run.Should().ThrowAsync<DeploymentFailedException>()).Which;
+        failure.Status.Should().Be(DeploymentStatus.RolledBack, failure.Message);
+        progress.Of<PausedEvent>().Should().ContainSingle().Which.StageName.Should().Be("downsize previous");
+        whenPaused.Should().Equal([$"web__3 2/4/6 {OldImage} live=4", $"web__4 2/4/6 {NewImage} live=4"]);
+        GroupState().Should().Equal(Started);
     }
 
     [Fact]

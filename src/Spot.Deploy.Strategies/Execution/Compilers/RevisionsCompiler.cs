@@ -21,7 +21,12 @@ internal static class RevisionsCompiler
         var image = await AccountReads.ResolveImageAsync(services, request.Image, cancellationToken).ConfigureAwait(false);
         var groups = await AccountReads.ListGroupsAsync(services, cancellationToken).ConfigureAwait(false);
         var setup = SetupPlanner.Plan(new SetupRequest(request.AppName, groups, request.Capacity) { RetainedEmptyRevisions = retained, AdoptUnversionedGroup = adoptUnversioned, Weights = weights });
-        var plan = PhasePlanner.PlanCanary(setup, phases);
+        var plan = PhasePlanner.PlanCanary(setup, phases) with
+        {
+            // A Basic deployment watched before its previous group goes (bake, analysis, pause, gate) gets a stage to watch
+            // it in; without one it keeps its two stages, as Harness's Basic does.
+            WatchBeforeDownsize = strategy == DeploymentStrategy.Basic && WatchesTheNewVersion(options),
+        };
         var facts = AccountReads.CreateFacts(document, setup.NewGroupName, image, request.UserData, null, AccountReads.TargetGroupsOf(document));
         var (stages, operations) = AccountReads.Operations(plan.Stages, facts);
         return new CompiledDeployment
@@ -47,4 +52,7 @@ internal static class RevisionsCompiler
             }),
         };
     }
+
+    private static bool WatchesTheNewVersion(DeploymentOptions options) =>
+        options.Bake is not null || options.BakeAnalysis is not null || options.BackgroundAnalysis is not null || options.Pause is not null || options.Gate is not null;
 }
