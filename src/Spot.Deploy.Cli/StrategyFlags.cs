@@ -31,7 +31,7 @@ internal static class StrategyFlags
         ["--health-check-type"] = ["roll"],
         ["--bake"] = Gated,
         ["--analysis"] = Gated,
-        ["--background-analysis"] = Gated,
+        ["--background-analysis"] = ["basic", "canary", "bluegreen", "roll"],
         ["--pause"] = Gated,
         ["--approve"] = Gated,
         ["--pause-timeout"] = Gated,

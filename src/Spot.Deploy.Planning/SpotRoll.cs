@@ -25,6 +25,13 @@ public sealed record SpotRollRequest(string AppName, string GroupId, string Grou
     /// compares it); null uses the group's own auto-healing health check.
     /// </summary>
     public string? HealthCheckType { get; init; }
+
+    /// <summary>
+    /// When set (and there is something to roll), the roll is a stage of its own, <c>roll</c>, gated, after a stage
+    /// <c>set image</c>: a background analysis watches the instances Spot brings up batch by batch from its start, and
+    /// its failure stops the roll and rolls the group back (ours). The engine sets it for a background analysis.
+    /// </summary>
+    public bool WatchTheRoll { get; init; }
 }
 
 /// <summary>A Spot roll: set the group's image, then let Spot replace its instances in batches.</summary>
@@ -52,7 +59,7 @@ public sealed record SpotRollPlan
     /// <summary>True when the group uses an <c>images</c> list rather than <c>imageId</c>.</summary>
     public bool UsesImagesList { get; }
 
-    /// <summary>One stage, <c>roll</c>, without a gate.</summary>
+    /// <summary>One stage, <c>roll</c>, without a gate; or, with <see cref="SpotRollRequest.WatchTheRoll"/>, <c>set image</c> then a gated <c>roll</c>.</summary>
     public IReadOnlyList<PlanStage> Stages { get; }
 
     /// <summary>Every step in execution order: exactly the steps of <see cref="Stages"/>.</summary>
@@ -97,8 +104,10 @@ public static class SpotRollPlanner
             steps.Add(new RollGroupStep(group, request.BatchSizePercentage, request.GracePeriodSeconds, request.HealthCheckType) { Instances = request.TargetCapacity });
         }
 
-        return new SpotRollPlan(group, Array.AsReadOnly(previous), Array.AsReadOnly(next), request.UsesImagesList,
-            [new PlanStage("roll", GateBefore: false, steps.AsReadOnly())]);
+        IReadOnlyList<PlanStage> stages = request.WatchTheRoll && steps.Count == 2
+            ? [new PlanStage("set image", GateBefore: false, [steps[0]]), new PlanStage("roll", GateBefore: true, [steps[1]])]
+            : [new PlanStage("roll", GateBefore: false, steps.AsReadOnly())];
+        return new SpotRollPlan(group, Array.AsReadOnly(previous), Array.AsReadOnly(next), request.UsesImagesList, stages);
     }
 
     /// <summary>

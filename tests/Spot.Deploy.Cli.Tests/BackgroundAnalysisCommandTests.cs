@@ -5,7 +5,7 @@ namespace Spot.Deploy.Cli.Tests;
 /// <summary>
 /// <c>--background-analysis FILE</c>: the same file schema as <c>--analysis</c>, measured through the whole deployment on
 /// the embedded emulator; a bad build is rolled back with the background check and its value printed; a good one runs
-/// beside the bakes and succeeds; a bad file or a strategy without stages for it exits 3 before anything changes.
+/// beside the bakes and succeeds; a Spot roll is watched and stopped; a bad file exits 3 before anything changes.
 /// </summary>
 public sealed class BackgroundAnalysisCommandTests : IAsyncLifetime, IDisposable
 {
@@ -84,13 +84,25 @@ public sealed class BackgroundAnalysisCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
-    public async Task Roll_WithABackgroundAnalysis_ExitsThree_BeforeAnyChange()
+    public async Task Roll_BadBuild_TheBackgroundAnalysisStopsTheRoll_AndRollsTheGroupBack()
     {
-        var run = await CliRun.RunAsync("deploy", "roll", "--app", "web", "--emulator", "--background-analysis", AnalysisFile());
+        _errorRate = "0.25";
+
+        var run = await CliRun.RunAsync("deploy", "roll", "--app", "web", "--emulator", "--batch-size", "50", "--background-analysis", AnalysisFile());
+
+        run.ExitCode.Should().Be(ExitCodes.RolledBack, run.Output + run.Error);
+        run.Output.Should().Contain("background analysis: error-rate #1 FAIL - 0.25 (threshold < 0.05)");
+        (run.Output + run.Error).Should().Contain("failed at background analysis: check 'error-rate' failed with 0.25 (threshold < 0.05).");
+        _metrics.Requests.Should().ContainSingle().Which.Query.Should().Be("?group=web", "a roll's {newGroupName} is the rolled group");
+    }
+
+    [Fact]
+    public async Task Roll_WithABake_ExitsThree_BeforeAnyChange()
+    {
+        var run = await CliRun.RunAsync("deploy", "roll", "--app", "web", "--emulator", "--bake", "5m");
 
         run.ExitCode.Should().Be(ExitCodes.InvalidInput, run.Output + run.Error);
-        run.Error.Should().Contain("--background-analysis does not apply to roll (only to basic, canary, bluegreen)");
+        run.Error.Should().Contain("--bake does not apply to roll (only to basic, canary, bluegreen)");
         run.Sandboxes.SelectMany(s => s.Emulator.Calls.Mutating).Should().BeEmpty();
-        _metrics.Requests.Should().BeEmpty();
     }
 }

@@ -36,6 +36,23 @@ public class SpotRollPlannerTests
         }
 
         [Fact]
+        public void Plan_WatchTheRoll_SetsTheImageInOneStage_ThenRollsInAGatedOne_SameSteps()
+        {
+            var plan = SpotRollPlanner.Plan(Request() with { WatchTheRoll = true });
+
+            plan.Stages.Select(s => (s.Name, s.GateBefore, s.Steps.Count)).Should().Equal(("set image", false, 1), ("roll", true, 1));
+            plan.Steps.Select(s => s.Describe()).Should().Equal(SpotRollPlanner.Plan(Request()).Steps.Select(s => s.Describe()));
+        }
+
+        [Fact]
+        public void Plan_WatchTheRoll_NothingToRoll_StaysOneStage()
+        {
+            var plan = SpotRollPlanner.Plan(Request(target: 0) with { WatchTheRoll = true });
+
+            plan.Stages.Should().ContainSingle().Which.Steps.Should().ContainSingle().Which.Kind.Should().Be(PlanStepKind.SetImage);
+        }
+
+        [Fact]
         public void Plan_ImageId_ReplacesTheImage()
         {
             var plan = SpotRollPlanner.Plan(Request());

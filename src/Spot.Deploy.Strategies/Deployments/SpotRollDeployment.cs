@@ -25,5 +25,5 @@ public sealed class SpotRollDeployment : Deployment
     private protected override string AppNameForLock => Request.AppName;
 
     private protected override Task<CompiledDeployment> CompileAsync(CancellationToken cancellationToken) =>
-        SpotRollCompiler.CompileAsync(Services, Request, cancellationToken);
+        SpotRollCompiler.CompileAsync(Services, Request, Options, cancellationToken);
 }

@@ -13,6 +13,12 @@ internal static class StagePointRules
     {
         CloudWatchChecks.Require(options.BakeAnalysis, services);
         CloudWatchChecks.Require(options.BackgroundAnalysis, services);
+        if (compiled.Strategy == DeploymentStrategy.SpotRoll && (options.Bake is not null || options.BakeAnalysis is not null || options.Pause is not null))
+        {
+            throw new Planning.DeploymentValidationException(options.Pause is not null ? "Pause" : "Bake",
+                "a Spot roll replaces the group's instances in Spot's own batches: there is no point between them to bake or pause at; watch the roll with a background analysis instead.");
+        }
+
         if ((options.Bake is not null || options.BakeAnalysis is not null) && !compiled.Stages.Any(s => s.GateBefore))
         {
             throw new Planning.DeploymentValidationException("Bake", $"{NoStage(compiled)}; bakes run {Where}.");
@@ -21,7 +27,7 @@ internal static class StagePointRules
         PauseRules.Require(options, services, compiled);
         if (options.BackgroundAnalysis is not null && !compiled.Stages.Any(s => s.GateBefore))
         {
-            throw new Planning.DeploymentValidationException("BackgroundAnalysis", $"{NoStage(compiled)}; a background analysis runs through the stages {Where}.");
+            throw new Planning.DeploymentValidationException("BackgroundAnalysis", $"{NoStage(compiled)}; a background analysis runs through the stages {Where}, and through a Spot roll.");
         }
     }
 
@@ -33,7 +39,7 @@ internal static class StagePointRules
     internal static string NoStage(CompiledDeployment compiled) => compiled.Strategy switch
     {
         DeploymentStrategy.Basic => "this Basic deployment has no previous group to keep running while the new one is watched (a first deployment has nothing to roll back to)",
-        DeploymentStrategy.SpotRoll => "a Spot roll replaces the group's instances in Spot's own batches and has no stage after its new version is up",
+        DeploymentStrategy.SpotRoll => "this Spot roll has nothing to roll (the group's target is 0), so nothing to watch",
         _ => $"a {compiled.Strategy} deployment has no stage after its new version is up",
     };
 }

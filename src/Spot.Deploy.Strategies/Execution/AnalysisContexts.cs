@@ -27,7 +27,7 @@ internal static partial class AnalysisContexts
             Phase = done,
             // After the setup (stage 0) the new version has no share yet.
             Percent = percent.Success ? int.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture) : stage == 1 ? 0 : null,
-            NewGroupName = compiled.NewGroupName,
+            NewGroupName = compiled.NewGroupName ?? (compiled.Rollback as SpotRollRollback)?.Request.GroupName,
             NewGroupId = newGroupId,
             OldGroupName = oldName,
             OldGroupId = oldId,

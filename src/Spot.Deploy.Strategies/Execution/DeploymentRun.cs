@@ -160,7 +160,8 @@ internal sealed class DeploymentRun
         var info = Compiled.Stages[stage];
         if (_background is { } background)
         {
-            await background.BeforeStageAsync(stage, _state.NewGroupId, cancellationToken).ConfigureAwait(false);
+            // A Spot roll has no new group: its analysis watches the rolled group.
+            await background.BeforeStageAsync(stage, _state.NewGroupId ?? (Compiled.Rollback as SpotRollRollback)?.Request.GroupId, cancellationToken).ConfigureAwait(false);
         }
 
         if (askGate && info.GateBefore)

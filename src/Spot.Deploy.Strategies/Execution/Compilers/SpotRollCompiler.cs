@@ -7,7 +7,7 @@ namespace Spot.Deploy.Strategies.Execution;
 /// <summary>Spot roll: the group's image updated in place and its instances replaced by Spot's roll.</summary>
 internal static class SpotRollCompiler
 {
-    public static async Task<CompiledDeployment> CompileAsync(DeploymentServices services, SpotRollDeploymentRequest request, CancellationToken cancellationToken)
+    public static async Task<CompiledDeployment> CompileAsync(DeploymentServices services, SpotRollDeploymentRequest request, DeploymentOptions options, CancellationToken cancellationToken)
     {
         AppName.Validate(request.AppName);
         if (request.GroupId is not null && string.IsNullOrWhiteSpace(request.GroupId))
@@ -36,7 +36,11 @@ internal static class SpotRollCompiler
             throw new DeploymentValidationException("GroupId", $"The group {groupId} has no imageId nor images to replace.");
         }
 
-        var rollRequest = Plannable(request, groupId, current.Name ?? request.AppName, previous, usesImages, image.Id, current.CapacityTarget ?? 0);
+        // A background analysis watches the roll from its start: the roll becomes a gated stage of its own.
+        var rollRequest = Plannable(request, groupId, current.Name ?? request.AppName, previous, usesImages, image.Id, current.CapacityTarget ?? 0) with
+        {
+            WatchTheRoll = options.BackgroundAnalysis is not null,
+        };
         var plan = SpotRollPlanner.Plan(rollRequest);
         var (stages, operations) = AccountReads.Operations(plan.Stages, new StepFacts(image.Id));
         var forwardRoll = operations.OfType<RollGroupOperation>().FirstOrDefault()?.Id ?? "s2";
