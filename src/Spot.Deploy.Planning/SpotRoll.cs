@@ -104,7 +104,7 @@ public static class SpotRollPlanner
             steps.Add(new RollGroupStep(group, request.BatchSizePercentage, request.GracePeriodSeconds, request.HealthCheckType) { Instances = request.TargetCapacity });
         }
 
-        IReadOnlyList<PlanStage> stages = request.WatchTheRoll && steps.Count == 2
+        IReadOnlyList<PlanStage> stages = request.WatchTheRoll && request.TargetCapacity > 0
             ? [new PlanStage("set image", GateBefore: false, [steps[0]]), new PlanStage("roll", GateBefore: true, [steps[1]])]
             : [new PlanStage("roll", GateBefore: false, steps.AsReadOnly())];
         return new SpotRollPlan(group, Array.AsReadOnly(previous), Array.AsReadOnly(next), request.UsesImagesList, stages);

@@ -27,7 +27,8 @@ internal static partial class AnalysisContexts
             Phase = done,
             // After the setup (stage 0) the new version has no share yet.
             Percent = percent.Success ? int.Parse(percent.Groups[1].Value, CultureInfo.InvariantCulture) : stage == 1 ? 0 : null,
-            NewGroupName = compiled.NewGroupName ?? (compiled.Rollback as SpotRollRollback)?.Request.GroupName,
+            // A Spot roll has no new group (NewGroupName null): its analysis watches the rolled group, its final one.
+            NewGroupName = compiled.NewGroupName ?? compiled.FinalGroupName,
             NewGroupId = newGroupId,
             OldGroupName = oldName,
             OldGroupId = oldId,

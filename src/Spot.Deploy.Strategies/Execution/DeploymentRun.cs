@@ -160,8 +160,8 @@ internal sealed class DeploymentRun
         var info = Compiled.Stages[stage];
         if (_background is { } background)
         {
-            // A Spot roll has no new group: its analysis watches the rolled group.
-            await background.BeforeStageAsync(stage, _state.NewGroupId ?? (Compiled.Rollback as SpotRollRollback)?.Request.GroupId, cancellationToken).ConfigureAwait(false);
+            // The created group, or for a Spot roll (no new group) the rolled one.
+            await background.BeforeStageAsync(stage, Compiled.ResultGroupId(_state), cancellationToken).ConfigureAwait(false);
         }
 
         if (askGate && info.GateBefore)
