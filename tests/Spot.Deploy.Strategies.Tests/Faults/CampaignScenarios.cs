@@ -125,6 +125,37 @@ internal sealed record CampaignScenario(
                 };
             },
             [$"web 1/2/3 {New} live=2 [{New}x2]"]),
+
+        // Basic with a bake: the previous group's downsize is a gated stage of its own, after two minutes of baking
+        // with both groups at full size (a crash in the bake or between the stages must leave one fleet in the end).
+        new("basic-baked", DeploymentStrategy.Basic,
+            world =>
+            {
+                world.SeedGroup("web__3", new Capacity(1, 2, 3));
+                return (services, options) =>
+                {
+                    var request = new BasicDeploymentRequest { AppName = CampaignWorld.App, Document = CampaignWorld.Document() };
+                    request.UseImage(New);
+                    options.Bake = TimeSpan.FromMinutes(2);
+                    return new BasicDeployment(services, request, options);
+                };
+            },
+            [$"web__3 0/0/0 {Old} live=0 []", $"web__4 1/2/3 {New} live=2 [{New}x2]"]),
+
+        // Spot's roll watched by a background analysis (a check that passes): 'set image', then a gated 'roll'.
+        new("roll-watched", DeploymentStrategy.SpotRoll,
+            world =>
+            {
+                world.SeedGroup("web", new Capacity(1, 2, 3));
+                return (services, options) =>
+                {
+                    var request = new SpotRollDeploymentRequest { AppName = CampaignWorld.App, BatchSizePercentage = 50, GracePeriodSeconds = 300 };
+                    request.UseImage(New);
+                    options.BackgroundAnalysis = new Strategies.Analysis { Checks = [new Analysis.ScriptedMetricCheck()], Interval = TimeSpan.FromSeconds(20) };
+                    return new SpotRollDeployment(services, request, options);
+                };
+            },
+            [$"web 1/2/3 {New} live=2 [{New}x2]"]),
     ];
 
     public static CampaignScenario Named(string name) => All.Single(s => s.Name == name);

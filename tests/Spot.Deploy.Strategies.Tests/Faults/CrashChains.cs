@@ -14,7 +14,7 @@ internal static class CrashChains
 {
     public const int DefaultSeed = 20261213;
 
-    /// <summary>Chains per scenario and crash count (2 and 3): 5 scenarios × 2 × 30 = 300 chains.</summary>
+    /// <summary>Chains per scenario and crash count (2 and 3): 7 scenarios × 2 × 30 = 420 chains.</summary>
     public const int ChainsPerCount = 30;
 
     public static int BaseSeed =>

@@ -19,7 +19,7 @@ internal sealed record StormRun(CampaignRun Run, int Bursts, int Refusals, bool 
 /// </summary>
 internal static class RollbackStorms
 {
-    /// <summary>Runs per scenario: 5 scenarios × 12 = 60 runs, a few seconds in all.</summary>
+    /// <summary>Runs per scenario: 7 scenarios × 12 = 84 runs, a few seconds in all.</summary>
     public const int RunsPerScenario = 12;
 
     /// <summary>The chance that a call of the rollback, when no burst is raging, starts one.</summary>
